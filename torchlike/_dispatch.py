@@ -1,0 +1,101 @@
+"""Op dispatch: every op runs as a jitted function, or a jitted jax.vjp when it is recorded.
+
+An op is a pure function of arrays plus static keyword arguments, defined at
+module level. ``dispatch(fn, args, static)`` unwraps tensors, looks up the
+jitted program for ``(fn, static)`` and wraps the result. When grad mode is on
+and an input requires grad, it runs ``jax.jit(jax.vjp(...))`` instead and
+records a Node holding the VJP (DESIGN.md, "Ops and autograd").
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from . import _tensor
+from .autograd import grad_mode
+from .autograd.graph import Node
+
+_forward_cache: dict = {}
+_vjp_cache: dict = {}
+
+
+def _inexact(dt) -> bool:
+    return jnp.issubdtype(dt, jnp.inexact)
+
+
+def jitted(fn, static: tuple = ()):
+    """The cached jax.jit of ``fn`` with ``static`` (a tuple of (name, value)) bound."""
+    key = (fn, static)
+    f = _forward_cache.get(key)
+    if f is None:
+        f = _forward_cache[key] = jax.jit(functools.partial(fn, **dict(static)))
+    return f
+
+
+def differentiable_part(fn, kw: dict, mask: tuple, args: tuple):
+    """``f(*diff_args) -> (float outputs, all outputs)``, the function jax.vjp sees."""
+
+    def f(*diff):
+        it = iter(diff)
+        out = fn(*[next(it) if m else a for a, m in zip(args, mask)], **kw)
+        leaves = out if isinstance(out, tuple) else (out,)
+        return [o for o in leaves if _inexact(o.dtype)], out
+
+    return f
+
+
+def _vjp_program(fn, static: tuple, mask: tuple):
+    key = (fn, static, mask)
+    f = _vjp_cache.get(key)
+    if f is None:
+        kw = dict(static)
+
+        def run(*args):
+            diff = [a for a, m in zip(args, mask) if m]
+            _, vjp, out = jax.vjp(differentiable_part(fn, kw, mask, args), *diff, has_aux=True)
+            return out, vjp
+
+        f = _vjp_cache[key] = jax.jit(run)
+    return f
+
+
+def vjp_op(*args, fn, static, mask):
+    """The backward of ``fn`` as an op of (primals..., cotangents...): differentiable again."""
+    primals, cts = args[: len(mask)], args[len(mask) :]
+    diff = [a for a, m in zip(primals, mask) if m]
+    _, vjp, _ = jax.vjp(differentiable_part(fn, dict(static), mask, primals), *diff, has_aux=True)
+    return tuple(vjp(list(cts)))
+
+
+def dispatch(fn, args: tuple, static: tuple = (), name: str | None = None):
+    """Run op ``fn`` on ``args`` (tensors, arrays, numbers); returns a Tensor or a tuple of them."""
+    Tensor = _tensor.Tensor
+    vals = [a._value if isinstance(a, Tensor) else a for a in args]
+    if grad_mode._state.enabled:
+        mask = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        if any(mask):
+            out, vjp = _vjp_program(fn, static, mask)(*vals)
+            edges = tuple(a._edge() for a, m in zip(args, mask) if m)
+            leaves = out if isinstance(out, tuple) else (out,)
+            meta = tuple((o.shape, o.dtype) for o in leaves if _inexact(o.dtype))
+            node = Node(name or _default_name(fn), vjp, edges, meta, (fn, static, mask, vals))
+            wrapped, nr = [], 0
+            for o in leaves:
+                if _inexact(o.dtype):
+                    wrapped.append(Tensor._make(o, node, nr))
+                    nr += 1
+                else:
+                    wrapped.append(Tensor._make(o))
+            return tuple(wrapped) if isinstance(out, tuple) else wrapped[0]
+    out = jitted(fn, static)(*vals)
+    if isinstance(out, tuple):
+        return tuple(Tensor._make(o) for o in out)
+    return Tensor._make(out)
+
+
+def _default_name(fn) -> str:
+    name = fn.__name__.strip("_")
+    return "".join(p.capitalize() for p in name.split("_")) + "Backward0"

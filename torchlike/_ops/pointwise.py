@@ -1,0 +1,707 @@
+"""Pointwise ops: unary math, binary arithmetic with torch's promotion, comparisons, logic.
+
+Three module-level programs (``_unary``, ``_binary``, ``_ternary``) take the
+jnp function as a static argument; the public functions pick the result
+dtype with ``torch.result_type`` rules and dispatch. Python numbers go in as
+traced operands, so ``x * lr`` does not compile a new program per value.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from .. import _dtype as D
+from .._dispatch import dispatch
+from .._tensor import Tensor
+from ._util import check_tensor, is_number, to_out
+
+# ---------------------------------------------------------------- programs
+
+
+def _unary(x, *, f, dtype):
+    return f(x.astype(dtype))
+
+
+def _binary(a, b, *, f, dtype):
+    return f(jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype))
+
+
+def _cast_to(x, dtype):
+    return jnp.asarray(x).astype(dtype)
+
+
+def _operand(x, fname):
+    if isinstance(x, Tensor) or is_number(x):
+        return x
+    raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
+
+
+def _promote(*xs) -> D.dtype:
+    return D.result_type(*xs)
+
+
+def _float_of(d: D.dtype) -> D.dtype:
+    return d if d.category >= D._CATEGORY_FLOAT else D.get_default_dtype()
+
+
+# ---------------------------------------------------------------- unary
+
+
+def _sigmoid(x):
+    return jax.nn.sigmoid(x)
+
+
+def _rsqrt(x):
+    return lax.rsqrt(x)
+
+
+def _frac(x):
+    return x - jnp.trunc(x)
+
+
+def _erfinv(x):
+    return jax.scipy.special.erfinv(x)
+
+
+def _sgn_keep(x):
+    return jnp.sign(x)
+
+
+def _relu(x):
+    return jnp.maximum(x, jnp.zeros((), x.dtype)) if x.dtype == jnp.bool_ else jax.nn.relu(x)
+
+
+def _reciprocal(x):
+    return 1 / x
+
+
+def _square(x):
+    return x * x
+
+
+_FLOAT_UNARY = {
+    "exp": jnp.exp,
+    "exp2": jnp.exp2,
+    "expm1": jnp.expm1,
+    "log": jnp.log,
+    "log1p": jnp.log1p,
+    "log2": jnp.log2,
+    "log10": jnp.log10,
+    "sqrt": jnp.sqrt,
+    "rsqrt": _rsqrt,
+    "sin": jnp.sin,
+    "cos": jnp.cos,
+    "tan": jnp.tan,
+    "asin": jnp.arcsin,
+    "acos": jnp.arccos,
+    "atan": jnp.arctan,
+    "sinh": jnp.sinh,
+    "cosh": jnp.cosh,
+    "tanh": jnp.tanh,
+    "asinh": jnp.arcsinh,
+    "acosh": jnp.arccosh,
+    "atanh": jnp.arctanh,
+    "sigmoid": _sigmoid,
+    "erf": jax.scipy.special.erf,
+    "erfc": jax.scipy.special.erfc,
+    "erfinv": _erfinv,
+    "reciprocal": _reciprocal,
+    "lgamma": jax.scipy.special.gammaln,
+    "digamma": jax.scipy.special.digamma,
+    "sinc": jnp.sinc,
+}
+
+# ops that keep integer dtypes (rounding ops are the identity on integers)
+_SAME_UNARY = {
+    "neg": jnp.negative,
+    "abs": jnp.abs,
+    "sign": _sgn_keep,
+    "floor": jnp.floor,
+    "ceil": jnp.ceil,
+    "trunc": jnp.trunc,
+    "frac": _frac,
+    "square": _square,
+    "relu": _relu,
+}
+
+_ALIASES = {
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "negative": "neg",
+    "absolute": "abs",
+    "fix": "trunc",
+}
+
+
+def _backward_name(name: str) -> str:
+    return "".join(p.capitalize() for p in name.split("_")) + "Backward0"
+
+
+def _make_float_unary(name, f):
+    gname = _backward_name(name)
+
+    def op(input, *, out=None):
+        check_tensor(input, name)
+        dt = _float_of(input.dtype)
+        return to_out(dispatch(_unary, (input,), (("f", f), ("dtype", dt.np)), gname), out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+def _make_same_unary(name, f):
+    gname = _backward_name(name)
+    rounding = name in ("floor", "ceil", "trunc")
+
+    def op(input, *, out=None):
+        check_tensor(input, name)
+        if input.dtype is D.bool and name in ("neg", "frac"):
+            raise RuntimeError(
+                f"Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+                f"mask, use the `~` or `logical_not()` operator instead."
+            )
+        if rounding and input.dtype.category < D._CATEGORY_FLOAT:
+            return to_out(input.clone(), out)
+        return to_out(dispatch(_unary, (input,), (("f", f), ("dtype", input.dtype.np)), gname), out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+_unary_ops = {n: _make_float_unary(n, f) for n, f in _FLOAT_UNARY.items()}
+_unary_ops.update({n: _make_same_unary(n, f) for n, f in _SAME_UNARY.items()})
+_unary_ops.update({a: _unary_ops[n] for a, n in _ALIASES.items()})
+globals().update(_unary_ops)
+
+
+def _round(x, *, decimals, dtype):
+    x = x.astype(dtype)
+    if decimals == 0:
+        return jnp.round(x)
+    scale = jnp.asarray(10.0**decimals, x.dtype)
+    return jnp.round(x * scale) / scale
+
+
+def round(input, *, decimals: int = 0, out=None):  # noqa: A001 - torch's name
+    """Mirrors torch.round (half to even)."""
+    check_tensor(input, "round")
+    if input.dtype.category < D._CATEGORY_FLOAT:
+        return to_out(input.clone(), out)
+    return to_out(dispatch(_round, (input,), (("decimals", decimals), ("dtype", input.dtype.np)), "RoundBackward1" if decimals else "RoundBackward0"), out)
+
+
+# ---------------------------------------------------------------- binary arithmetic
+
+
+def _binop(f, a, b, dt, name):
+    return dispatch(_binary, (a, b), (("f", f), ("dtype", dt.np)), name)
+
+
+def _scaled(a, b, *, alpha, dtype, sign):
+    a, b = jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype)
+    return a + sign * alpha * b if sign > 0 else a - alpha * b
+
+
+def add(input, other, *, alpha=1, out=None):
+    """Mirrors torch.add."""
+    input, other = _operand(input, "add"), _operand(other, "add")
+    dt = _promote(input, other)
+    if alpha != 1:
+        return to_out(dispatch(_scaled, (input, other, alpha), (("dtype", dt.np), ("sign", 1)), "AddBackward0"), out)
+    return to_out(_binop(jnp.add if dt is not D.bool else jnp.logical_or, input, other, dt, "AddBackward0"), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """Mirrors torch.sub."""
+    input, other = _operand(input, "sub"), _operand(other, "sub")
+    dt = _promote(input, other)
+    if dt is D.bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+            "operator instead."
+        )
+    if alpha != 1:
+        return to_out(dispatch(_scaled, (input, other, alpha), (("dtype", dt.np), ("sign", -1)), "SubBackward0"), out)
+    return to_out(_binop(jnp.subtract, input, other, dt, "SubBackward0"), out)
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    """Mirrors torch.mul."""
+    input, other = _operand(input, "mul"), _operand(other, "mul")
+    dt = _promote(input, other)
+    return to_out(_binop(jnp.multiply if dt is not D.bool else jnp.logical_and, input, other, dt, "MulBackward0"), out)
+
+
+def _trunc_div(a, b):
+    if jnp.issubdtype(a.dtype, jnp.integer):
+        q = lax.div(a, jnp.where(b == 0, 1, b))  # C division truncates toward zero
+        return q
+    return jnp.trunc(a / b)
+
+
+def _floor_div(a, b):
+    if jnp.issubdtype(a.dtype, jnp.integer):
+        return jnp.floor_divide(a, b)
+    return jnp.floor(a / b)
+
+
+def div(input, other, *, rounding_mode: str | None = None, out=None):
+    """Mirrors torch.div (true division; 'trunc' and 'floor' rounding modes)."""
+    input, other = _operand(input, "div"), _operand(other, "div")
+    dt = _promote(input, other)
+    if rounding_mode is None:
+        return to_out(_binop(jnp.true_divide, input, other, _float_of(dt), "DivBackward0"), out)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
+    if dt is D.bool:
+        dt = D.int64
+    f = _trunc_div if rounding_mode == "trunc" else _floor_div
+    return to_out(_binop(f, input, other, dt, "DivBackward2"), out)
+
+
+divide = true_divide = div
+multiply = mul
+subtract = sub
+
+
+def floor_divide(input, other, *, out=None):
+    """Mirrors torch.floor_divide."""
+    return div(input, other, rounding_mode="floor", out=out)
+
+
+def _remainder(a, b):
+    return jnp.remainder(a, b)
+
+
+def remainder(input, other, *, out=None):
+    """Mirrors torch.remainder (the sign of the divisor, like Python's %)."""
+    input, other = _operand(input, "remainder"), _operand(other, "remainder")
+    return to_out(_binop(_remainder, input, other, _promote(input, other), "RemainderBackward0"), out)
+
+
+def fmod(input, other, *, out=None):
+    """Mirrors torch.fmod (the sign of the dividend, like C's fmod)."""
+    input, other = _operand(input, "fmod"), _operand(other, "fmod")
+    return to_out(_binop(jnp.fmod, input, other, _promote(input, other), "FmodBackward0"), out)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001 - torch's name
+    """Mirrors torch.pow."""
+    input, exponent = _operand(input, "pow"), _operand(exponent, "pow")
+    dt = _promote(input, exponent)
+    if is_number(exponent) and dt.category == D._CATEGORY_INT and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt is D.bool:
+        dt = D.int64 if isinstance(input, Tensor) and isinstance(exponent, Tensor) else dt
+    name = "PowBackward0" if is_number(exponent) else ("PowBackward2" if is_number(input) else "PowBackward1")
+    return to_out(_binop(jnp.power, input, exponent, dt, name), out)
+
+
+def float_power(input, exponent, *, out=None):
+    """Mirrors torch.float_power (computes in float64)."""
+    dt = D.complex128 if _promote(input, exponent).is_complex else D.float64
+    return to_out(_binop(jnp.power, input, exponent, dt, "PowBackward1"), out)
+
+
+
+def _make_binary(name, f, *, floating=False, gname=None):
+    gname = gname or _backward_name(name)
+
+    def op(input, other, *, out=None):
+        input, other = _operand(input, name), _operand(other, name)
+        dt = _promote(input, other)
+        return to_out(_binop(f, input, other, _float_of(dt) if floating else dt, gname), out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+def _logaddexp(a, b):
+    return jnp.logaddexp(a, b)
+
+
+def _xlogy(a, b):
+    return jax.scipy.special.xlogy(a, b)
+
+
+atan2 = arctan2 = _make_binary("atan2", jnp.arctan2, floating=True)
+hypot = _make_binary("hypot", jnp.hypot, floating=True)
+logaddexp = _make_binary("logaddexp", _logaddexp, floating=True)
+logaddexp2 = _make_binary("logaddexp2", jnp.logaddexp2, floating=True)
+xlogy = _make_binary("xlogy", _xlogy, floating=True)
+maximum = _make_binary("maximum", jnp.maximum)
+minimum = _make_binary("minimum", jnp.minimum)
+fmax = _make_binary("fmax", jnp.fmax)
+fmin = _make_binary("fmin", jnp.fmin)
+copysign = _make_binary("copysign", jnp.copysign, floating=True)
+
+
+# ---------------------------------------------------------------- comparisons and logic
+
+
+def _make_compare(name, f, gname=None):
+    def op(input, other, *, out=None):
+        input, other = _operand(input, name), _operand(other, name)
+        return to_out(_binop(f, input, other, _promote(input, other), _backward_name(name)), out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+eq = _make_compare("eq", jnp.equal)
+ne = not_equal = _make_compare("ne", jnp.not_equal)
+lt = less = _make_compare("lt", jnp.less)
+le = less_equal = _make_compare("le", jnp.less_equal)
+gt = greater = _make_compare("gt", jnp.greater)
+ge = greater_equal = _make_compare("ge", jnp.greater_equal)
+logical_and = _make_compare("logical_and", jnp.logical_and)
+logical_or = _make_compare("logical_or", jnp.logical_or)
+logical_xor = _make_compare("logical_xor", jnp.logical_xor)
+
+
+def _check_integral(name, *xs):
+    for x in xs:
+        d = x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
+        if d.category > D._CATEGORY_INT:
+            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_cap(d)}\'')
+
+
+def _cap(d: D.dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(d.name, d.name)
+
+
+def _make_bitwise(name, f):
+    def op(input, other, *, out=None):
+        input, other = _operand(input, name), _operand(other, name)
+        _check_integral(name, input, other)
+        return to_out(_binop(f, input, other, _promote(input, other), _backward_name(name)), out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+bitwise_and = _make_bitwise("bitwise_and", jnp.bitwise_and)
+bitwise_or = _make_bitwise("bitwise_or", jnp.bitwise_or)
+bitwise_xor = _make_bitwise("bitwise_xor", jnp.bitwise_xor)
+bitwise_left_shift = _make_bitwise("bitwise_left_shift", jnp.left_shift)
+bitwise_right_shift = _make_bitwise("bitwise_right_shift", jnp.right_shift)
+
+
+def bitwise_not(input, *, out=None):
+    """Mirrors torch.bitwise_not."""
+    _check_integral("bitwise_not", input)
+    return to_out(dispatch(_unary, (input,), (("f", jnp.invert), ("dtype", input.dtype.np))), out)
+
+
+def logical_not(input, *, out=None):
+    """Mirrors torch.logical_not."""
+    return to_out(dispatch(_unary, (input,), (("f", jnp.logical_not), ("dtype", input.dtype.np))), out)
+
+
+def _isclose(a, b, *, rtol, atol, equal_nan, dtype):
+    a, b = a.astype(dtype), b.astype(dtype)
+    return jnp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+    """Mirrors torch.isclose."""
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+    return dispatch(_isclose, (input, other), (("rtol", rtol), ("atol", atol), ("equal_nan", equal_nan), ("dtype", input.dtype.np)))
+
+
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Mirrors torch.allclose (returns a Python bool)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other) -> bool:
+    """Mirrors torch.equal: same shape and same values."""
+    return input.shape == other.shape and bool(eq(input, other).all())
+
+
+def _nan_check(x, *, f):
+    return f(x)
+
+
+def _make_check(name, f):
+    def op(input):
+        check_tensor(input, name)
+        if input.dtype.category < D._CATEGORY_FLOAT and name != "isfinite":
+            return dispatch(_unary, (input,), (("f", jnp.zeros_like), ("dtype", jnp.bool_)))
+        return dispatch(_nan_check, (input,), (("f", f),))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Mirrors torch.{name}."
+    return op
+
+
+isnan = _make_check("isnan", jnp.isnan)
+isinf = _make_check("isinf", jnp.isinf)
+isfinite = _make_check("isfinite", jnp.isfinite)
+isposinf = _make_check("isposinf", jnp.isposinf)
+isneginf = _make_check("isneginf", jnp.isneginf)
+signbit = _make_check("signbit", jnp.signbit)
+
+
+# ---------------------------------------------------------------- where, masks, clamp
+
+
+def _where(c, a, b, *, dtype):
+    return jnp.where(c, _cast_to(a, dtype), _cast_to(b, dtype))
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """Mirrors torch.where; ``where(cond)`` is ``nonzero(cond, as_tuple=True)``."""
+    if input is None and other is None:
+        from .index import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    if condition.dtype is not D.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_cap(condition.dtype)}")
+    dt = _promote(input, other)
+    return to_out(dispatch(_where, (condition, input, other), (("dtype", dt.np),), "WhereBackward0"), out)
+
+
+def _masked_fill(x, mask, value):
+    return jnp.where(mask, jnp.asarray(value).astype(x.dtype), x)
+
+
+def masked_fill(input, mask, value):
+    """Mirrors torch.masked_fill."""
+    if mask.dtype is not D.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_cap(mask.dtype)}")
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(
+            f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
+        )
+    return dispatch(_masked_fill, (input, mask, value), (), "MaskedFillBackward0")
+
+
+def _clamp(x, lo, hi, *, dtype):
+    x = x.astype(dtype)
+    lo = None if lo is None else _cast_to(lo, dtype)
+    hi = None if hi is None else _cast_to(hi, dtype)
+    # torch passes the gradient to x on the closed interval [min, max]
+    inside = jnp.ones(x.shape, bool)
+    if lo is not None:
+        inside = inside & (x >= lo)
+    if hi is not None:
+        inside = inside & (x <= hi)
+    clipped = x
+    if lo is not None:
+        clipped = jnp.maximum(clipped, lo)
+    if hi is not None:
+        clipped = jnp.minimum(clipped, hi)
+    return jnp.where(inside, x, clipped)
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - torch's names
+    """Mirrors torch.clamp / torch.clip."""
+    check_tensor(input, "clamp")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    dt = _promote(input, min, max)
+    return to_out(dispatch(_clamp, (input, min, max), (("dtype", dt.np),), "ClampBackward1"), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    return clamp(input, max=max)
+
+
+def _lerp(start, end, weight, *, dtype):
+    start, end, weight = start.astype(dtype), end.astype(dtype), jnp.asarray(weight).astype(dtype)
+    diff = end - start
+    return jnp.where(jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+
+
+def lerp(input, end, weight, *, out=None):
+    """Mirrors torch.lerp (torch's two-sided formula)."""
+    dt = input.dtype
+    return to_out(dispatch(_lerp, (input, end, weight), (("dtype", dt.np),), "LerpBackward0" if is_number(weight) else "LerpBackward1"), out)
+
+
+def _addc(x, a, b, value, *, dtype, divide):
+    x, a, b = x.astype(dtype), a.astype(dtype), b.astype(dtype)
+    value = jnp.asarray(value).astype(dtype)
+    return x + value * (a / b if divide else a * b)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """Mirrors torch.addcmul."""
+    dt = _promote(input, tensor1, tensor2)
+    return to_out(dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", False)), "AddcmulBackward0"), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """Mirrors torch.addcdiv."""
+    dt = _promote(input, tensor1, tensor2)
+    if dt.category < D._CATEGORY_FLOAT:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+            "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
+            "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes."
+        )
+    return to_out(dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", True)), "AddcdivBackward0"), out)
+
+
+def _nan_to_num(x, *, nan, posinf, neginf):
+    return jnp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def nan_to_num(input, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
+    """Mirrors torch.nan_to_num."""
+    return to_out(dispatch(_nan_to_num, (input,), (("nan", nan), ("posinf", posinf), ("neginf", neginf)), "NanToNumBackward0"), out)
+
+
+__all__ = [
+    *_unary_ops,
+    "round",
+    "add",
+    "sub",
+    "subtract",
+    "rsub",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "float_power",
+    "atan2",
+    "arctan2",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "xlogy",
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "copysign",
+    "eq",
+    "ne",
+    "not_equal",
+    "lt",
+    "less",
+    "le",
+    "less_equal",
+    "gt",
+    "greater",
+    "ge",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "isclose",
+    "allclose",
+    "equal",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "isposinf",
+    "isneginf",
+    "signbit",
+    "where",
+    "masked_fill",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "nan_to_num",
+]
+
+_METHOD_EXCLUDE = {"where", "allclose", "equal", "isclose", "float_power", "logaddexp2"}
+METHODS = [n for n in __all__ if n not in _METHOD_EXCLUDE] + ["allclose", "equal", "isclose", "float_power", "logaddexp2"]
+INPLACE = [
+    *[n for n in _unary_ops if n not in ("relu",)],
+    "relu",
+    "round",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "float_power",
+    "atan2",
+    "arctan2",
+    "hypot",
+    "xlogy",
+    "copysign",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "masked_fill",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "nan_to_num",
+]

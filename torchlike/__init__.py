@@ -50,6 +50,7 @@ from ._ops.reduce import *  # noqa: E402,F403
 from ._ops.shape import *  # noqa: E402,F403
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
+from ._tensor_str import set_printoptions  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402
     enable_grad,
     inference_mode,

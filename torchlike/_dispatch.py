@@ -99,3 +99,21 @@ def dispatch(fn, args: tuple, static: tuple = (), name: str | None = None):
 def _default_name(fn) -> str:
     name = fn.__name__.strip("_")
     return "".join(p.capitalize() for p in name.split("_")) + "Backward0"
+
+
+class _NotImplementedNode(Node):
+    __slots__ = ()
+
+    def _run(self, cts, retain_graph, create_graph):
+        raise RuntimeError(f"derivative for aten::{self._name} is not implemented")
+
+
+def not_differentiable(result, args, opname: str):
+    """Give ``result`` torch's grad_fn for ops without a derivative: backward through it raises."""
+    Tensor = _tensor.Tensor
+    if grad_mode._state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+        edges = tuple(a._edge() for a in args if isinstance(a, Tensor) and a.requires_grad)
+        meta = ((result._value.shape, result._value.dtype),)
+        result._grad_fn = _NotImplementedNode(opname, True, edges, meta, None)
+        result._output_nr = 0
+    return result

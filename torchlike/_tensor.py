@@ -258,7 +258,7 @@ class Tensor:
         def hook(g):
             self._grad = g.detach().clone() if self._grad is None else self._grad + g.detach()
 
-        self.grad_fn._add_pre_hook(self._output_nr, hook)
+        self.grad_fn._retain[self._output_nr] = hook
 
     @property
     def retains_grad(self) -> bool:
@@ -505,7 +505,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None) -> str:
         from ._tensor_str import tensor_repr
 
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents=tensor_contents)
 
     def __format__(self, spec: str) -> str:
         if self.ndim == 0 and not _is_tracer(self._value):

@@ -74,6 +74,9 @@ def _finish(array, device, requires_grad) -> Tensor:
 
 def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """Mirrors torch.tensor: always copies; infers int64 / default float / bool from Python data."""
+    if isinstance(data, (Tensor, jax.core.Tracer)):  # traceable: never leaves JAX
+        a = data._value if isinstance(data, Tensor) else data
+        return _finish(a.astype((dtype or D.from_np(a.dtype)).np), device, requires_grad)
     a, from_array = _to_numpy(data)
     if dtype is None:
         dtype = _infer_dtype(a, from_array)

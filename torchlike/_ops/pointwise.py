@@ -13,7 +13,8 @@ import jax.numpy as jnp
 from jax import lax
 
 from .. import _dtype as D
-from .._dispatch import dispatch
+from .._dispatch import dispatch, not_differentiable
+from ..autograd.grad_mode import no_grad
 from .._tensor import Tensor
 from ._util import check_tensor, is_number, to_out
 
@@ -69,6 +70,33 @@ def _sgn_keep(x):
     return jnp.sign(x)
 
 
+@jax.custom_jvp
+def _abs(x):
+    return jnp.abs(x)
+
+
+@_abs.defjvp
+def _abs_jvp(primals, tangents):
+    # torch's subgradient at 0 is 0 (sign(0)), whatever the direction
+    (x,), (t,) = primals, tangents
+    return jnp.abs(x), t * jnp.sign(x)
+
+
+@jax.custom_jvp
+def _fpow(a, b):
+    return jnp.power(a, b)
+
+
+@_fpow.defjvp
+def _fpow_jvp(primals, tangents):
+    # torch masks the 0 * inf cases: d/da is 0 where b == 0, d/db is 0 where a == 0 and b >= 0
+    (a, b), (ta, tb) = primals, tangents
+    out = jnp.power(a, b)
+    da = jnp.where(b == 0, jnp.zeros_like(out), b * jnp.power(a, b - 1))
+    db = jnp.where((a == 0) & (b >= 0), jnp.zeros_like(out), out * jnp.log(jnp.where(a == 0, 1, a)))
+    return out, da * ta + db * tb
+
+
 def _relu(x):
     return jnp.maximum(x, jnp.zeros((), x.dtype)) if x.dtype == jnp.bool_ else jax.nn.relu(x)
 
@@ -116,7 +144,7 @@ _FLOAT_UNARY = {
 # ops that keep integer dtypes (rounding ops are the identity on integers)
 _SAME_UNARY = {
     "neg": jnp.negative,
-    "abs": jnp.abs,
+    "abs": _abs,
     "sign": _sgn_keep,
     "floor": jnp.floor,
     "ceil": jnp.ceil,
@@ -162,11 +190,13 @@ def _make_same_unary(name, f):
 
     def op(input, *, out=None):
         check_tensor(input, name)
-        if input.dtype is D.bool and name in ("neg", "frac"):
+        if input.dtype is D.bool and name == "neg":
             raise RuntimeError(
                 f"Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
                 f"mask, use the `~` or `logical_not()` operator instead."
             )
+        if name == "frac" and input.dtype.category < D._CATEGORY_FLOAT:
+            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_cap(input.dtype)}\'')
         if rounding and input.dtype.category < D._CATEGORY_FLOAT:
             return to_out(input.clone(), out)
         return to_out(dispatch(_unary, (input,), (("f", f), ("dtype", input.dtype.np)), gname), out)
@@ -201,11 +231,26 @@ def round(input, *, decimals: int = 0, out=None):  # noqa: A001 - torch's name
 # ---------------------------------------------------------------- binary arithmetic
 
 
+def _check_broadcast(a, b) -> None:
+    sa = a._value.shape if isinstance(a, Tensor) else ()
+    sb = b._value.shape if isinstance(b, Tensor) else ()
+    if sa == sb:
+        return
+    n = max(len(sa), len(sb))
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {n - i}"
+            )
+
+
 def _binop(f, a, b, dt, name):
+    _check_broadcast(a, b)
     return dispatch(_binary, (a, b), (("f", f), ("dtype", dt.np)), name)
 
 
-def _scaled(a, b, *, alpha, dtype, sign):
+def _scaled(a, b, alpha, *, dtype, sign):
     a, b = jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype)
     return a + sign * alpha * b if sign > 0 else a - alpha * b
 
@@ -279,8 +324,10 @@ subtract = sub
 
 
 def floor_divide(input, other, *, out=None):
-    """Mirrors torch.floor_divide."""
-    return div(input, other, rounding_mode="floor", out=out)
+    """Mirrors torch.floor_divide (not differentiable, as in torch)."""
+    with no_grad():
+        result = div(input, other, rounding_mode="floor", out=out)
+    return not_differentiable(result, (input, other), "floor_divide")
 
 
 def _remainder(a, b):
@@ -308,7 +355,8 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - torch's name
     if dt is D.bool:
         dt = D.int64 if isinstance(input, Tensor) and isinstance(exponent, Tensor) else dt
     name = "PowBackward0" if is_number(exponent) else ("PowBackward2" if is_number(input) else "PowBackward1")
-    return to_out(_binop(jnp.power, input, exponent, dt, name), out)
+    f = _fpow if dt.category >= D._CATEGORY_FLOAT else jnp.power
+    return to_out(_binop(f, input, exponent, dt, name), out)
 
 
 def float_power(input, exponent, *, out=None):
@@ -318,11 +366,13 @@ def float_power(input, exponent, *, out=None):
 
 
 
-def _make_binary(name, f, *, floating=False, gname=None):
+def _make_binary(name, f, *, floating=False, gname=None, scalars=False):
     gname = gname or _backward_name(name)
 
     def op(input, other, *, out=None):
         input, other = _operand(input, name), _operand(other, name)
+        if not scalars and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
         dt = _promote(input, other)
         return to_out(_binop(f, input, other, _float_of(dt) if floating else dt, gname), out)
 
@@ -343,12 +393,12 @@ atan2 = arctan2 = _make_binary("atan2", jnp.arctan2, floating=True)
 hypot = _make_binary("hypot", jnp.hypot, floating=True)
 logaddexp = _make_binary("logaddexp", _logaddexp, floating=True)
 logaddexp2 = _make_binary("logaddexp2", jnp.logaddexp2, floating=True)
-xlogy = _make_binary("xlogy", _xlogy, floating=True)
+xlogy = _make_binary("xlogy", _xlogy, floating=True, scalars=True)
 maximum = _make_binary("maximum", jnp.maximum)
 minimum = _make_binary("minimum", jnp.minimum)
 fmax = _make_binary("fmax", jnp.fmax)
 fmin = _make_binary("fmin", jnp.fmin)
-copysign = _make_binary("copysign", jnp.copysign, floating=True)
+copysign = _make_binary("copysign", jnp.copysign, floating=True, scalars=True)
 
 
 # ---------------------------------------------------------------- comparisons and logic
@@ -379,11 +429,13 @@ def _check_integral(name, *xs):
     for x in xs:
         d = x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
         if d.category > D._CATEGORY_INT:
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_cap(d)}\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_cap(d)}\'')
 
 
 def _cap(d: D.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(d.name, d.name)
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long"}
+    names.update(int32="Int", int16="Short", int8="Char", uint8="Byte", bool="Bool")
+    return names.get(d.name, d.name)
 
 
 def _make_bitwise(name, f):

@@ -181,7 +181,9 @@ def t(input) -> Tensor:
     """Mirrors torch.t (tensors of at most 2 dims)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input._view(_v_reshape, (("shape", tuple(input.shape)),), "TBackward0")
+    if input.ndim < 2:
+        return input._view(_v_reshape, (("shape", tuple(input.shape)),), "TBackward0")
+    return input._view(_v_permute, (("dims", (1, 0)),), "TBackward0")
 
 
 def adjoint(input) -> Tensor:

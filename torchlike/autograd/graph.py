@@ -47,7 +47,7 @@ class RemovableHandle:
 class Node:
     """One recorded op: its VJP, the edges to its inputs' nodes, and hooks."""
 
-    __slots__ = ("_name", "_vjp", "next_functions", "_meta", "_saved", "_pre_hooks", "_hooks", "_seq", "metadata")
+    __slots__ = ("_name", "_vjp", "next_functions", "_meta", "_saved", "_pre_hooks", "_retain", "_hooks", "_seq", "metadata")
 
     def __init__(self, name, vjp, edges, meta, saved):
         self._name = name
@@ -56,6 +56,7 @@ class Node:
         self._meta = meta  # (shape, dtype) of each differentiable output
         self._saved = saved  # (fn, static, mask, primal arrays) for create_graph
         self._pre_hooks = {}  # output index -> {id: hook}, tensor hooks
+        self._retain = {}  # output index -> retain_grad hook, run after the tensor hooks (torch >= 2.0)
         self._hooks = {}
         self._seq = next(_seq)
         self.metadata = {}
@@ -134,13 +135,16 @@ def _proxy(array, edge):
 
 def _call_pre_hooks(node: Node, nr: int, ct, create_graph: bool):
     hooks = node._pre_hooks.get(nr)
-    if not hooks:
+    retain = node._retain.get(nr)
+    if not hooks and retain is None:
         return ct
     g = _wrap(ct)
-    for hook in list(hooks.values()):
+    for hook in list((hooks or {}).values()):
         r = hook(g)
         if r is not None:
             g = r
+    if retain is not None:
+        retain(g)
     return g if create_graph else g._value
 
 

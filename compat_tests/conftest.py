@@ -1,0 +1,37 @@
+"""pytest wiring for the compat harness: the ``compat`` fixture and ``--record-references``."""
+
+from __future__ import annotations
+
+import pytest
+
+from compat_tests import harness
+
+_refs = harness.References()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-references",
+        action="store_true",
+        help="store torch's results in compat_tests/references/ (needs torch; run without xdist)",
+    )
+
+
+@pytest.fixture
+def compat(request):
+    """``compat(case)`` checks one Case against torch (or its recording)."""
+    record = request.config.getoption("--record-references")
+    module = request.module.__name__.rsplit(".", 1)[-1]
+
+    def run(case):
+        harness.check(case, module, _refs, record)
+
+    return run
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("--record-references"):
+        _refs.save()
+
+
+requires_torch = pytest.mark.skipif(not harness.HAVE_TORCH, reason="compares against live torch")

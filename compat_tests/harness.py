@@ -169,8 +169,10 @@ def run_torchlike(case):
 def run_traced(case):
     """The case under jax.jit, with tracers in the input tensors' storages: output arrays only."""
     arrays = [a for a in case.inputs if isinstance(a, np.ndarray)]
+    rng = torchlike.random.default_generator._key
 
-    def f(*jarrs):
+    def f(key, *jarrs):
+        rng.array = key  # the global RNG key is state: it goes in and out of the traced function
         it = iter(jarrs)
         tensors = []
         for a in case.inputs:
@@ -184,11 +186,16 @@ def run_traced(case):
             else:
                 tensors.append(a)
         out, grads = execute(torchlike, case, tensors)
-        return [t._value for t in _flat_tensors(out, torchlike)], [
-            None if g is None else g._value for g in (grads or ())
-        ]
+        outs = [t._value for t in _flat_tensors(out, torchlike)]
+        return outs, [None if g is None else g._value for g in (grads or ())], rng.array
 
-    return jax.jit(f)(*[np.asarray(a) for a in arrays])
+    saved = rng.array
+    try:
+        outs, grads, key = jax.jit(f)(saved, *[np.asarray(a) for a in arrays])
+    finally:
+        rng.array = saved
+    rng.set(key)
+    return outs, grads
 
 
 def assert_close(got, want, path="result", rtol=None, atol=None):
@@ -214,6 +221,8 @@ def assert_close(got, want, path="result", rtol=None, atol=None):
         assert got[1].keys() == want[1].keys(), f"{path}: keys {list(got[1])}, torch gives {list(want[1])}"
         for k in got[1]:
             assert_close(got[1][k], want[1][k], f"{path}[{k!r}]", rtol, atol)
+    elif kind == "ndarray":
+        np.testing.assert_allclose(got[1], want[1], rtol=rtol or 1e-6, err_msg=path)
     elif kind == "value" and isinstance(want[1], float) and isinstance(got[1], float):
         np.testing.assert_allclose(got[1], want[1], rtol=rtol or 1e-5, atol=atol or 1e-6, err_msg=path)
     else:

@@ -402,7 +402,8 @@ class Tensor:
         return self.dtype.is_complex
 
     def _positions(self) -> np.ndarray:
-        return np.asarray(_positions(self._storage.array.shape, self._steps))
+        with jax.ensure_compile_time_eval():  # static metadata: computable even while tracing
+            return np.asarray(_positions(self._storage.array.shape, self._steps))
 
     def stride(self, dim: int | None = None):
         """Strides in elements, as torch computes them for this view of the storage."""
@@ -484,12 +485,12 @@ class Tensor:
 
     def __float__(self) -> float:
         if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.float(_concrete(self, "float(tensor)").reshape(()).real)
 
     def __int__(self) -> int:
         if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.int(_concrete(self, "int(tensor)").reshape(()).real)
 
     def __complex__(self) -> complex:
@@ -619,6 +620,8 @@ def _identity(x):
 
 
 def _cast(x, *, dtype):
+    if jnp.issubdtype(x.dtype, jnp.floating) and jnp.issubdtype(dtype, jnp.integer) and dtype != jnp.int64:
+        x = x.astype(jnp.int64)  # torch truncates to an integer first, so narrow types wrap around
     return x.astype(dtype)
 
 

@@ -74,6 +74,8 @@ def _finish(array, device, requires_grad) -> Tensor:
 
 def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """Mirrors torch.tensor: always copies; infers int64 / default float / bool from Python data."""
+    if isinstance(data, (list, tuple)) and data and all(isinstance(x, Tensor) for x in data):
+        data = Tensor._make(jnp.stack([x._value for x in data]))
     if isinstance(data, (Tensor, jax.core.Tracer)):  # traceable: never leaves JAX
         a = data._value if isinstance(data, Tensor) else data
         return _finish(a.astype((dtype or D.from_np(a.dtype)).np), device, requires_grad)
@@ -225,7 +227,7 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
     s, e = ct(start), ct(end)
     step = (e - s) / ct(steps - 1) if steps > 1 else ct(0)
     i = np.arange(steps).astype(ct)
-    a = np.where(i < steps // 2, s + step * i, e - step * (ct(steps - 1) - i))
+    a = np.where(i < steps // 2, s + step * i, e - step * (ct(steps - 1) - i)) if steps > 1 else np.full(steps, s)
     return to_out(_finish(jnp.asarray(a, dtype.np), device, requires_grad), out)
 
 

@@ -137,7 +137,9 @@ def flags(lib, a):
 
 def grad_fn_names(lib, a):
     x = leaf(lib, a)
-    return [t.grad_fn.name() for t in (x + 1, x - x, x * x, x / 2, -x, x.exp(), x.sum(), x.mean(), x[0], x.t(), x.view(-1))]
+    return [
+        t.grad_fn.name() for t in (x + 1, x - x, x * x, x / 2, -x, x.exp(), x.sum(), x.mean(), x[0], x.t(), x.view(-1))
+    ]
 
 
 def modes(lib, a):

@@ -26,9 +26,39 @@ def pos(*shape):
     return R.uniform(0.1, 3.0, shape).astype(np.float32)
 
 
-UNARY = ["exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos",
-         "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "erfinv", "reciprocal", "neg", "abs", "sign", "floor",
-         "ceil", "trunc", "frac", "round", "square", "relu"]
+UNARY = [
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sigmoid",
+    "erf",
+    "erfinv",
+    "reciprocal",
+    "neg",
+    "abs",
+    "sign",
+    "floor",
+    "ceil",
+    "trunc",
+    "frac",
+    "round",
+    "square",
+    "relu",
+]
 DOMAIN = {"log": pos, "log1p": pos, "log2": pos, "log10": pos, "sqrt": pos, "rsqrt": pos, "reciprocal": pos}
 UNIT = {"asin", "acos", "erfinv", "atanh"}
 
@@ -39,7 +69,8 @@ for name in UNARY:
     CASES.append(Case(f"{name}-f32", lambda lib, x, n=name: getattr(lib, n)(x), x))
     CASES.append(Case(f"{name}-method-0d", lambda lib, x, n=name: getattr(x, n)(), np.asarray(x[0, 0])))
     if name not in ("erfinv",):
-        CASES.append(Case(f"{name}-int", lambda lib, x, n=name: getattr(lib, n)(x), i64(5, lo=1, hi=4)))
+        suffix = "-int-error" if name == "frac" else "-int"
+        CASES.append(Case(f"{name}{suffix}", lambda lib, x, n=name: getattr(lib, n)(x), i64(5, lo=1, hi=4)))
     CASES.append(Case(f"{name}-f64-empty", lambda lib, x, n=name: getattr(lib, n)(x), np.zeros((0, 3))))
 
 # kinks: torch's subgradient choices
@@ -48,10 +79,21 @@ CASES += [
     Case("relu-at-zero", lambda lib, x: lib.relu(x), np.array([-1.0, 0.0, 2.0], np.float32)),
     Case("clamp-at-bounds", lambda lib, x: x.clamp(-1.0, 1.0), np.array([-2.0, -1.0, 0.0, 1.0, 2.0], np.float32)),
     Case("clamp-min-only", lambda lib, x: lib.clamp(x, min=0.0), np.array([-2.0, 0.0, 2.0], np.float32)),
-    Case("clamp-tensor-bounds", lambda lib, x, lo, hi: x.clamp(lo, hi), f32(3, 4), f32(3, 4, lo=-2, hi=-0.5), f32(4, lo=0.5, hi=2)),
+    Case(
+        "clamp-tensor-bounds",
+        lambda lib, x, lo, hi: x.clamp(lo, hi),
+        f32(3, 4),
+        f32(3, 4, lo=-2, hi=-0.5),
+        f32(4, lo=0.5, hi=2),
+    ),
     Case("clamp-int", lambda lib, x: x.clamp(-2, 3), i64(6)),
-    Case("clamp-none", lambda lib, x: x.clamp(), f32(3)),
-    Case("maximum-ties", lambda lib, a, b: lib.maximum(a, b), np.array([1.0, 2.0, 3.0], np.float32), np.array([1.0, 0.0, 3.0], np.float32)),
+    Case("clamp-none-error", lambda lib, x: x.clamp(), f32(3)),
+    Case(
+        "maximum-ties",
+        lambda lib, a, b: lib.maximum(a, b),
+        np.array([1.0, 2.0, 3.0], np.float32),
+        np.array([1.0, 0.0, 3.0], np.float32),
+    ),
     Case("pow-zero-base", lambda lib, x: x**2, np.array([0.0, 1.0, -2.0], np.float32)),
     Case("pow-zero-exp", lambda lib, x: x**0, np.array([0.0, 1.0, -2.0], np.float32)),
     Case("sqrt-zero", lambda lib, x: x.sqrt(), np.array([0.0, 4.0], np.float32)),
@@ -66,7 +108,7 @@ BINARY = {
     "truediv": lambda lib, a, b: a / b,
     "floordiv": lambda lib, a, b: a // b,
     "mod": lambda lib, a, b: a % b,
-    "pow": lambda lib, a, b: lib.pow(a.abs() + 0.5, b) if a.is_floating_point() else a**b.abs(),
+    "pow": lambda lib, a, b: lib.pow(a.abs() + 0.5, b) if a.is_floating_point() else a ** abs(b),
     "atan2": lambda lib, a, b: lib.atan2(a, b),
     "hypot": lambda lib, a, b: lib.hypot(a, b) if a.is_floating_point() else lib.tensor(0.0),
     "maximum": lambda lib, a, b: lib.maximum(a, b),
@@ -92,15 +134,47 @@ def nonzero_i64(*shape):
 
 
 SHAPES = [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3, 4), (4,)), ((), (3,)), ((0, 3), (3,))]
+SCALAR_OK = {
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "fmod",
+    "remainder",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "div-trunc",
+    "div-floor",
+}
 for name, fn in BINARY.items():
+    g = name != "floordiv"  # torch has no derivative for floor_divide (see the error row below)
+    err = "" if name in SCALAR_OK else "-error"
     for sa, sb in SHAPES:
-        CASES.append(Case(f"{name}-f32-{sa}-{sb}", fn, f32(*sa), f32(*sb) + np.float32(2.5) * (np.sign(f32(*sb)) + (f32(*sb) == 0))))
+        CASES.append(
+            Case(
+                f"{name}-f32-{sa}-{sb}",
+                fn,
+                f32(*sa),
+                f32(*sb) + np.float32(2.5) * (np.sign(f32(*sb)) + (f32(*sb) == 0)),
+                grad=g,
+            )
+        )
     CASES.append(Case(f"{name}-i64", fn, i64(4), nonzero_i64(4)))
-    CASES.append(Case(f"{name}-i64-f32", fn, i64(3, 4), pos(4)))
-    CASES.append(Case(f"{name}-f64-0d-f32", fn, f32(3), np.asarray(2.5)))
-    CASES.append(Case(f"{name}-scalar", lambda lib, a, fn=fn: fn(lib, a, 2), f32(3, 2)))
-    CASES.append(Case(f"{name}-float-scalar-on-int", lambda lib, a, fn=fn: fn(lib, a, 1.5), i64(5)))
-    CASES.append(Case(f"{name}-noncontig", lambda lib, a, b, fn=fn: fn(lib, a.t(), b[:, ::2]), f32(4, 3), pos(3, 8)))
+    CASES.append(Case(f"{name}-i64-f32", fn, i64(3, 4), pos(4), grad=g))
+    CASES.append(Case(f"{name}-f64-0d-f32", fn, f32(3), np.asarray(2.5), grad=g))
+    CASES.append(Case(f"{name}-scalar{err}", lambda lib, a, fn=fn: fn(lib, a, 2), f32(3, 2), grad=g))
+    CASES.append(Case(f"{name}-float-scalar-on-int{err}", lambda lib, a, fn=fn: fn(lib, a, 1.5), i64(5)))
+    CASES.append(
+        Case(f"{name}-noncontig", lambda lib, a, b, fn=fn: fn(lib, a.t(), b[:, ::2]), f32(4, 3), pos(3, 8), grad=g)
+    )
+CASES.append(Case("floordiv-grad-error", lambda lib, a, b: a // b, f32(3), pos(3)))
 
 CASES += [
     Case("radd", lambda lib, a: 2 + a, f32(3)),
@@ -134,16 +208,39 @@ CASES += [
     Case("masked_fill", lambda lib, x: x.masked_fill(x > 0, -1.0), f32(3, 4)),
     Case("masked_fill-int-mask-error", lambda lib, x, m: x.masked_fill(m, 1.0), f32(3), i64(3)),
     Case("isclose", lambda lib, a, b: lib.isclose(a, a + b * 1e-6), f32(5), f32(5)),
-    Case("allclose", lambda lib, a: lib.allclose(a, a + 1e-9), f64(5)),
-    Case("equal", lambda lib, a: (lib.equal(a, a.clone()), lib.equal(a, a + 1)), f32(3)),
-    Case("isnan-isinf-isfinite", lambda lib, x: (x.isnan(), lib.isinf(x), lib.isfinite(x)), np.array([1.0, np.nan, np.inf, -np.inf], np.float32)),
+    Case("allclose", lambda lib, a: lib.allclose(a, a + 1e-9), f64(5), traced=False),
+    Case("equal", lambda lib, a: (lib.equal(a, a.clone()), lib.equal(a, a + 1)), f32(3), traced=False),
+    Case(
+        "isnan-isinf-isfinite",
+        lambda lib, x: (x.isnan(), lib.isinf(x), lib.isfinite(x)),
+        np.array([1.0, np.nan, np.inf, -np.inf], np.float32),
+    ),
     Case("isnan-int", lambda lib, x: x.isnan(), i64(3)),
-    Case("logical", lambda lib, a, b: (lib.logical_and(a > 0, b > 0), lib.logical_or(a, b), lib.logical_xor(a > 0, b), lib.logical_not(a)), f32(4), f32(4)),
+    Case(
+        "logical",
+        lambda lib, a, b: (
+            lib.logical_and(a > 0, b > 0),
+            lib.logical_or(a, b),
+            lib.logical_xor(a > 0, b),
+            lib.logical_not(a),
+        ),
+        f32(4),
+        f32(4),
+    ),
     Case("bitwise", lambda lib, a, b: (a & b, a | b, a ^ b, ~a, lib.bitwise_and(a, 3)), i64(5), i64(5)),
-    Case("bool-ops", lambda lib, a, b: (a & b, a | b, a ^ b, ~a), np.array([True, False, True]), np.array([True, True, False])),
+    Case(
+        "bool-ops",
+        lambda lib, a, b: (a & b, a | b, a ^ b, ~a),
+        np.array([True, False, True]),
+        np.array([True, True, False]),
+    ),
     Case("bitwise-float-error", lambda lib, a, b: a & b, f32(3), f32(3)),
     Case("sigmoid-tanh-large", lambda lib, x: (x.sigmoid(), x.tanh()), np.array([-100.0, 0.0, 100.0], np.float32)),
-    Case("nan_to_num", lambda lib, x: lib.nan_to_num(x, nan=0.0, posinf=1.0), np.array([1.0, np.nan, np.inf, -np.inf], np.float32)),
+    Case(
+        "nan_to_num",
+        lambda lib, x: lib.nan_to_num(x, nan=0.0, posinf=1.0),
+        np.array([1.0, np.nan, np.inf, -np.inf], np.float32),
+    ),
     Case("float_power", lambda lib, a: lib.float_power(a, 2), f32(3)),
 ]
 

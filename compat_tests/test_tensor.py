@@ -63,7 +63,9 @@ CREATION = [
     Case("logspace", lambda lib: lib.logspace(0, 3, 4)),
     Case("logspace-base2", lambda lib: lib.logspace(0, 4, 5, base=2)),
     Case("eye", lambda lib: (lib.eye(3), lib.eye(2, 4), lib.eye(2, dtype=lib.int64))),
-    Case("new_zeros", lambda lib, x: (x.new_zeros(2), x.new_ones((1, 2)), x.new_full((2,), 3.0), x.new_tensor([1, 2])), X),
+    Case(
+        "new_zeros", lambda lib, x: (x.new_zeros(2), x.new_ones((1, 2)), x.new_full((2,), 3.0), x.new_tensor([1, 2])), X
+    ),
 ]
 
 RANDOM = [
@@ -74,24 +76,122 @@ RANDOM = [
     Case("randperm", lambda lib: lib.randperm(6), values=False),
     Case("normal-tensors", lambda lib, m: lib.normal(m, 1.0), X, values=False, grad=False),
     Case("normal-size", lambda lib: lib.normal(2.0, 3.0, (4,)), values=False),
-    Case("bernoulli", lambda lib, p: lib.bernoulli(p), R.uniform(size=(3, 3)).astype(np.float32), values=False, grad=False),
+    Case(
+        "bernoulli",
+        lambda lib, p: lib.bernoulli(p),
+        R.uniform(size=(3, 3)).astype(np.float32),
+        values=False,
+        grad=False,
+    ),
     Case("rand_like", lambda lib, x: (lib.rand_like(x), lib.randn_like(x)), X, values=False, grad=False),
-    Case("inplace-samplers", lambda lib, x: (x.clone().uniform_(-1, 1), x.clone().normal_(0, 2), x.clone().bernoulli_(0.3)), X, values=False, grad=False),
+    Case(
+        "inplace-samplers",
+        lambda lib, x: (x.clone().uniform_(-1, 1), x.clone().normal_(0, 2), x.clone().bernoulli_(0.3)),
+        X,
+        values=False,
+        grad=False,
+    ),
 ]
 
 DTYPES = [
     Case("default-dtypes", lambda lib: (lib.get_default_dtype(), lib.tensor([1.0]).dtype, lib.tensor([1]).dtype)),
-    Case("dtype-props", lambda lib: [(d.is_floating_point, d.is_complex, d.is_signed, d.itemsize) for d in (lib.float16, lib.bfloat16, lib.float32, lib.float64, lib.int8, lib.uint8, lib.int16, lib.int32, lib.int64, lib.bool, lib.complex64)]),
-    Case("dtype-aliases", lambda lib: (lib.float is lib.float32, lib.double is lib.float64, lib.long is lib.int64, lib.half is lib.float16, lib.int is lib.int32)),
-    Case("finfo", lambda lib: [(lib.finfo(d).eps, lib.finfo(d).max, lib.finfo(d).min, lib.finfo(d).tiny, lib.finfo(d).bits) for d in (lib.float16, lib.bfloat16, lib.float32, lib.float64)]),
-    Case("iinfo", lambda lib: [(lib.iinfo(d).max, lib.iinfo(d).min, lib.iinfo(d).bits) for d in (lib.uint8, lib.int8, lib.int16, lib.int32, lib.int64)]),
-    Case("promote_types", lambda lib: [lib.promote_types(a, b) for a in (lib.uint8, lib.int8, lib.float16, lib.bfloat16, lib.bool) for b in (lib.int8, lib.bfloat16, lib.int64, lib.complex64)]),
-    Case("result_type", lambda lib, x: (lib.result_type(x, 1.5), lib.result_type(x.long(), 1.5), lib.result_type(x, x.double()[0, 0]), lib.result_type(x.int(), x.long()[0, 0]), lib.result_type(2, 3.0)), X),
-    Case("can_cast", lambda lib: (lib.can_cast(lib.float64, lib.int32), lib.can_cast(lib.int32, lib.float16), lib.can_cast(lib.bool, lib.uint8))),
-    Case("to-dtype", lambda lib, x: (x.to(lib.float64), x.to(dtype=lib.int32), x.to("cpu", lib.float16), x.to(x.double())), X),
-    Case("conversions", lambda lib, x: (x.float(), x.double(), x.half(), x.long(), x.int(), x.bool(), x.short(), x.byte(), x.char(), x.bfloat16()), X * 3),
+    Case(
+        "dtype-props",
+        lambda lib: [
+            (d.is_floating_point, d.is_complex, d.is_signed, d.itemsize)
+            for d in (
+                lib.float16,
+                lib.bfloat16,
+                lib.float32,
+                lib.float64,
+                lib.int8,
+                lib.uint8,
+                lib.int16,
+                lib.int32,
+                lib.int64,
+                lib.bool,
+                lib.complex64,
+            )
+        ],
+    ),
+    Case(
+        "dtype-aliases",
+        lambda lib: (
+            lib.float is lib.float32,
+            lib.double is lib.float64,
+            lib.long is lib.int64,
+            lib.half is lib.float16,
+            lib.int is lib.int32,
+        ),
+    ),
+    Case(
+        "finfo",
+        lambda lib: [
+            (lib.finfo(d).eps, lib.finfo(d).max, lib.finfo(d).min, lib.finfo(d).tiny, lib.finfo(d).bits)
+            for d in (lib.float16, lib.bfloat16, lib.float32, lib.float64)
+        ],
+    ),
+    Case(
+        "iinfo",
+        lambda lib: [
+            (lib.iinfo(d).max, lib.iinfo(d).min, lib.iinfo(d).bits)
+            for d in (lib.uint8, lib.int8, lib.int16, lib.int32, lib.int64)
+        ],
+    ),
+    Case(
+        "promote_types",
+        lambda lib: [
+            lib.promote_types(a, b)
+            for a in (lib.uint8, lib.int8, lib.float16, lib.bfloat16, lib.bool)
+            for b in (lib.int8, lib.bfloat16, lib.int64, lib.complex64)
+        ],
+    ),
+    Case(
+        "result_type",
+        lambda lib, x: (
+            lib.result_type(x, 1.5),
+            lib.result_type(x.long(), 1.5),
+            lib.result_type(x, x.double()[0, 0]),
+            lib.result_type(x.int(), x.long()[0, 0]),
+            lib.result_type(2, 3.0),
+        ),
+        X,
+    ),
+    Case(
+        "can_cast",
+        lambda lib: (
+            lib.can_cast(lib.float64, lib.int32),
+            lib.can_cast(lib.int32, lib.float16),
+            lib.can_cast(lib.bool, lib.uint8),
+        ),
+    ),
+    Case(
+        "to-dtype",
+        lambda lib, x: (x.to(lib.float64), x.to(dtype=lib.int32), x.to("cpu", lib.float16), x.to(x.double())),
+        X,
+    ),
+    Case(
+        "conversions",
+        lambda lib, x: (
+            x.float(),
+            x.double(),
+            x.half(),
+            x.long(),
+            x.int(),
+            x.bool(),
+            x.short(),
+            x.byte(),
+            x.char(),
+            x.bfloat16(),
+        ),
+        X * 3,
+    ),
     Case("to-grad", lambda lib, x: x.to(lib.float64) * 2, X),
-    Case("type-string", lambda lib, x: (x.type(), x.long().type(), x.type(lib.float64).dtype, x.type("torch.IntTensor").dtype), X),
+    Case(
+        "type-string",
+        lambda lib, x: (x.type(), x.long().type(), x.type(lib.float64).dtype, x.type("torch.IntTensor").dtype),
+        X,
+    ),
     Case("type_as", lambda lib, x: x.type_as(x.long()), X),
     Case("set-default-dtype", lambda lib: _with_default(lib)),
 ]
@@ -100,7 +200,12 @@ DTYPES = [
 def _with_default(lib):
     lib.set_default_dtype(lib.float64)
     try:
-        return lib.tensor([1.5]).dtype, lib.zeros(2).dtype, lib.arange(0.0, 1.0, 0.5).dtype, (lib.tensor([1]) * 1.5).dtype
+        return (
+            lib.tensor([1.5]).dtype,
+            lib.zeros(2).dtype,
+            lib.arange(0.0, 1.0, 0.5).dtype,
+            (lib.tensor([1]) * 1.5).dtype,
+        )
     finally:
         lib.set_default_dtype(lib.float32)
 
@@ -109,8 +214,28 @@ META = [
     Case("shape", lambda lib, x: (x.shape, x.size(), x.size(1), x.size(-1), x.dim(), x.ndim, x.numel(), len(x)), X),
     Case("size-error", lambda lib, x: x.size(2), X),
     Case("0d-meta", lambda lib, x: (x.shape, x.dim(), x.numel()), np.asarray(1.5, np.float32)),
-    Case("Size", lambda lib: (lib.Size([2, 3]), lib.Size([2, 3]).numel(), repr(lib.Size([2, 3])), lib.Size([2, 3])[1:], isinstance(lib.Size([1]), tuple))),
-    Case("device", lambda lib, x: (str(x.device), x.device.type, x.is_cuda, repr(lib.device("cpu")), str(lib.device("cuda:1")), lib.device("cuda", 0).index), X),
+    Case(
+        "Size",
+        lambda lib: (
+            lib.Size([2, 3]),
+            lib.Size([2, 3]).numel(),
+            repr(lib.Size([2, 3])),
+            lib.Size([2, 3])[1:],
+            isinstance(lib.Size([1]), tuple),
+        ),
+    ),
+    Case(
+        "device",
+        lambda lib, x: (
+            str(x.device),
+            x.device.type,
+            x.is_cuda,
+            repr(lib.device("cpu")),
+            str(lib.device("cuda:1")),
+            lib.device("cuda", 0).index,
+        ),
+        X,
+    ),
     Case("T-mT", lambda lib, x: (x.T, x.mT, x.reshape(2, 2, 3).mT), X),
     Case("item", lambda lib, x: (x[0, 0].item(), x.long()[1, 1].item(), (x > 0)[0, 0].item()), X, traced=False),
     Case("item-error", lambda lib, x: x.item(), X),
@@ -124,14 +249,61 @@ META = [
     Case("iter-0d-error", lambda lib, x: list(x), np.asarray(1.0, np.float32)),
     Case("bool", lambda lib, x: (bool(x[0, 0] > 0), bool(lib.tensor([0])), bool(lib.tensor(2.0))), X, traced=False),
     Case("bool-ambiguous-error", lambda lib, x: bool(x), X),
-    Case("float-int-index", lambda lib, x: (float(x[0, 0]), int(x[0, 0] * 10), [1, 2, 3][lib.tensor(1)], float(lib.tensor([2.5]))), X, traced=False),
+    Case(
+        "float-int-index",
+        lambda lib, x: (float(x[0, 0]), int(x[0, 0] * 10), [1, 2, 3][lib.tensor(1)], float(lib.tensor([2.5]))),
+        X,
+        traced=False,
+    ),
     Case("float-error", lambda lib, x: float(x), X),
     Case("index-float-error", lambda lib: [1, 2][lib.tensor(1.0)]),
-    Case("clone-detach", lambda lib, x: (x.clone(), x.clone().requires_grad, x.detach().requires_grad, x.clone().grad_fn.name()), X),
-    Case("contiguous", lambda lib, x: (x.is_contiguous(), x.t().is_contiguous(), x.t().contiguous().is_contiguous(), x.t().contiguous().stride(), x.contiguous() is x), X),
-    Case("stride", lambda lib, x: (x.stride(), x.t().stride(), x[:, 1:3].stride(), x[::2].stride(), x.stride(0), x.unsqueeze(1).stride(), x.expand(2, 3, 4).stride()), X),
-    Case("storage_offset", lambda lib, x: (x[1:].storage_offset(), x[1, 2:].storage_offset(), x.t()[2].storage_offset()), X),
-    Case("element-size", lambda lib, x: (x.element_size(), x.double().element_size(), x.nbytes, x.itemsize, x.is_floating_point(), x.long().is_floating_point(), x.is_complex()), X),
+    Case(
+        "clone-detach",
+        lambda lib, x: (x.clone(), x.clone().requires_grad, x.detach().requires_grad, x.clone().grad_fn.name()),
+        X,
+    ),
+    Case(
+        "contiguous",
+        lambda lib, x: (
+            x.is_contiguous(),
+            x.t().is_contiguous(),
+            x.t().contiguous().is_contiguous(),
+            x.t().contiguous().stride(),
+            x.contiguous() is x,
+        ),
+        X,
+    ),
+    Case(
+        "stride",
+        lambda lib, x: (
+            x.stride(),
+            x.t().stride(),
+            x[:, 1:3].stride(),
+            x[::2].stride(),
+            x.stride(0),
+            x.unsqueeze(1).stride(),
+            x.expand(2, 3, 4).stride(),
+        ),
+        X,
+    ),
+    Case(
+        "storage_offset",
+        lambda lib, x: (x[1:].storage_offset(), x[1, 2:].storage_offset(), x.t()[2].storage_offset()),
+        X,
+    ),
+    Case(
+        "element-size",
+        lambda lib, x: (
+            x.element_size(),
+            x.double().element_size(),
+            x.nbytes,
+            x.itemsize,
+            x.is_floating_point(),
+            x.long().is_floating_point(),
+            x.is_complex(),
+        ),
+        X,
+    ),
     Case("is_tensor", lambda lib, x: (lib.is_tensor(x), lib.is_tensor(1.0), lib.is_floating_point(x), lib.numel(x)), X),
     Case("format", lambda lib, x: (f"{x[0, 0]:.3f}", f"{lib.tensor(3):d}"), X, traced=False),
 ]

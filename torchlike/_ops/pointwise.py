@@ -39,6 +39,10 @@ def _operand(x, fname):
     raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
 
 
+def _dtype_of(x) -> D.dtype:
+    return x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
+
+
 def _promote(*xs) -> D.dtype:
     return D.result_type(*xs)
 
@@ -268,10 +272,10 @@ def sub(input, other, *, alpha=1, out=None):
     """Mirrors torch.sub."""
     input, other = _operand(input, "sub"), _operand(other, "sub")
     dt = _promote(input, other)
-    if dt is D.bool:
+    if D.bool in (_dtype_of(input), _dtype_of(other)):
         raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
-            "operator instead."
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
         )
     if alpha != 1:
         return to_out(dispatch(_scaled, (input, other, alpha), (("dtype", dt.np), ("sign", -1)), "SubBackward0"), out)
@@ -371,6 +375,8 @@ def _make_binary(name, f, *, floating=False, gname=None, scalars=False):
 
     def op(input, other, *, out=None):
         input, other = _operand(input, name), _operand(other, name)
+        if not scalars and not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         if not scalars and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
         dt = _promote(input, other)
@@ -526,6 +532,7 @@ def where(condition, input=None, other=None, *, out=None):
         from .index import nonzero
 
         return nonzero(condition, as_tuple=True)
+    check_tensor(condition, "where", "condition")
     if condition.dtype is not D.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_cap(condition.dtype)}")
     dt = _promote(input, other)

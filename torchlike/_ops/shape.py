@@ -19,10 +19,12 @@ from ._util import check_tensor, shape_arg, to_out, wrap_dim
 # ---------------------------------------------------------------- view steps (array -> array)
 
 
+_ALL = (None, None, None)  # a full slice in a static index key
+
+
 def _v_index(a, *, idx):
-    """Basic indexing with a static key of ints, ('s', start, stop, step), None and Ellipsis."""
-    key = tuple(slice(*k[1:]) if isinstance(k, tuple) else k for k in idx)
-    return a[key]
+    """Basic indexing with a static key of ints, (start, stop, step) tuples and None."""
+    return a[tuple(slice(*k) if type(k) is tuple else k for k in idx)]
 
 
 def _v_reshape(a, *, shape):
@@ -283,14 +285,13 @@ def _check_index(index: int, size: int, dim: int) -> int:
     return index % size
 
 
-def select(input, dim: int, index: int) -> Tensor:
+def select(input, dim: int, index: int, name: str = "SelectBackward0") -> Tensor:
     """Mirrors torch.select."""
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.ndim)
     i = _check_index(builtins.int(index), input.shape[d], d)
-    key = (*[("s", None, None, None)] * d, i)
-    return input._view(_v_index, (("idx", key),), "SelectBackward0")
+    return input._view(_v_index, (("idx", (*[_ALL] * d, i)),), name)
 
 
 def narrow(input, dim: int, start, length: int) -> Tensor:
@@ -306,7 +307,7 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
 
 
 def _slice(input, d, start, stop, step, name="SliceBackward0") -> Tensor:
-    key = (*[("s", None, None, None)] * d, ("s", start, stop, step))
+    key = (*[_ALL] * d, _ALL if (start, stop, step) == (0, input.shape[d], 1) else (start, stop, step))
     return input._view(_v_index, (("idx", key),), name)
 
 

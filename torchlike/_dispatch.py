@@ -22,8 +22,11 @@ _forward_cache: dict = {}
 _vjp_cache: dict = {}
 
 
+_INEXACT = frozenset(jnp.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64, jnp.complex64, jnp.complex128))
+
+
 def _inexact(dt) -> bool:
-    return jnp.issubdtype(dt, jnp.inexact)
+    return dt in _INEXACT
 
 
 def jitted(fn, static: tuple = ()):
@@ -75,8 +78,8 @@ def dispatch(fn, args: tuple, static: tuple = (), name: str | None = None):
     Tensor = _tensor.Tensor
     vals = [a._value if isinstance(a, Tensor) else a for a in args]
     if grad_mode._state.enabled:
-        mask = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        if any(mask):
+        mask = tuple(isinstance(a, Tensor) and _requires_grad(a) for a in args)
+        if True in mask:
             out, vjp = _vjp_program(fn, static, mask)(*vals)
             edges = tuple(a._edge() for a, m in zip(args, mask) if m)
             leaves = out if isinstance(out, tuple) else (out,)
@@ -94,6 +97,12 @@ def dispatch(fn, args: tuple, static: tuple = (), name: str | None = None):
     if isinstance(out, tuple):
         return tuple(Tensor._make(o) for o in out)
     return Tensor._make(out)
+
+
+def _requires_grad(t) -> bool:
+    if t._base is not None:
+        return t.requires_grad  # a view's grad_fn may need rebuilding
+    return t._requires_grad or t._grad_fn is not None
 
 
 def _default_name(fn) -> str:

@@ -70,6 +70,9 @@ def _by_name(name: str) -> dtype:
 
 def from_np(np_dtype) -> dtype:
     """The torchlike dtype of a numpy / jax dtype."""
+    d = _FROM_NP.get(np_dtype)
+    if d is not None:
+        return d
     try:
         return _FROM_NP[np.dtype(np_dtype)]
     except KeyError:
@@ -140,6 +143,11 @@ def scalar_dtype(x) -> dtype:
 
 def result_type(*args) -> dtype:
     """torch.result_type over tensors and Python scalars (any number of them)."""
+    if len(args) == 2:  # fast path: two tensors of one dtype
+        a, b = args
+        da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+        if da is db and isinstance(da, dtype):
+            return da
     dim = zero = wrapped = None
     for a in args:
         if a is None:

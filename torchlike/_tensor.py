@@ -10,6 +10,7 @@ from ``torchlike._ops`` (see ``_ops/__init__.py``).
 from __future__ import annotations
 
 import builtins
+import math
 
 import jax
 import jax.numpy as jnp
@@ -380,7 +381,7 @@ class Tensor:
         return self._value.ndim
 
     def numel(self) -> int:
-        return builtins.int(np.prod(self._value.shape))
+        return math.prod(self._value.shape)
 
     nelement = numel
 

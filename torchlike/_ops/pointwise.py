@@ -21,6 +21,26 @@ from ._util import check_tensor, is_number, to_out
 # ---------------------------------------------------------------- programs
 
 
+def _plain(f):
+    """A plain function calling ``f``: jnp ufuncs hash slowly in Python, and static arguments are hashed per call."""
+
+    def g(*args):
+        return f(*args)
+
+    g.__name__ = getattr(f, "__name__", "op")
+    return g
+
+
+_P = {}
+
+
+def P(f):
+    """The one plain wrapper of ``f`` (so jit caches stay shared)."""
+    if f not in _P:
+        _P[f] = _plain(f)
+    return _P[f]
+
+
 def _unary(x, *, f, dtype):
     return f(x.astype(dtype))
 
@@ -114,45 +134,45 @@ def _square(x):
 
 
 _FLOAT_UNARY = {
-    "exp": jnp.exp,
-    "exp2": jnp.exp2,
-    "expm1": jnp.expm1,
-    "log": jnp.log,
-    "log1p": jnp.log1p,
-    "log2": jnp.log2,
-    "log10": jnp.log10,
-    "sqrt": jnp.sqrt,
+    "exp": P(jnp.exp),
+    "exp2": P(jnp.exp2),
+    "expm1": P(jnp.expm1),
+    "log": P(jnp.log),
+    "log1p": P(jnp.log1p),
+    "log2": P(jnp.log2),
+    "log10": P(jnp.log10),
+    "sqrt": P(jnp.sqrt),
     "rsqrt": _rsqrt,
-    "sin": jnp.sin,
-    "cos": jnp.cos,
-    "tan": jnp.tan,
-    "asin": jnp.arcsin,
-    "acos": jnp.arccos,
-    "atan": jnp.arctan,
-    "sinh": jnp.sinh,
-    "cosh": jnp.cosh,
-    "tanh": jnp.tanh,
-    "asinh": jnp.arcsinh,
-    "acosh": jnp.arccosh,
-    "atanh": jnp.arctanh,
+    "sin": P(jnp.sin),
+    "cos": P(jnp.cos),
+    "tan": P(jnp.tan),
+    "asin": P(jnp.arcsin),
+    "acos": P(jnp.arccos),
+    "atan": P(jnp.arctan),
+    "sinh": P(jnp.sinh),
+    "cosh": P(jnp.cosh),
+    "tanh": P(jnp.tanh),
+    "asinh": P(jnp.arcsinh),
+    "acosh": P(jnp.arccosh),
+    "atanh": P(jnp.arctanh),
     "sigmoid": _sigmoid,
-    "erf": jax.scipy.special.erf,
-    "erfc": jax.scipy.special.erfc,
+    "erf": P(jax.scipy.special.erf),
+    "erfc": P(jax.scipy.special.erfc),
     "erfinv": _erfinv,
     "reciprocal": _reciprocal,
-    "lgamma": jax.scipy.special.gammaln,
-    "digamma": jax.scipy.special.digamma,
-    "sinc": jnp.sinc,
+    "lgamma": P(jax.scipy.special.gammaln),
+    "digamma": P(jax.scipy.special.digamma),
+    "sinc": P(jnp.sinc),
 }
 
 # ops that keep integer dtypes (rounding ops are the identity on integers)
 _SAME_UNARY = {
-    "neg": jnp.negative,
+    "neg": P(jnp.negative),
     "abs": _abs,
     "sign": _sgn_keep,
-    "floor": jnp.floor,
-    "ceil": jnp.ceil,
-    "trunc": jnp.trunc,
+    "floor": P(jnp.floor),
+    "ceil": P(jnp.ceil),
+    "trunc": P(jnp.trunc),
     "frac": _frac,
     "square": _square,
     "relu": _relu,
@@ -265,7 +285,7 @@ def add(input, other, *, alpha=1, out=None):
     dt = _promote(input, other)
     if alpha != 1:
         return to_out(dispatch(_scaled, (input, other, alpha), (("dtype", dt.np), ("sign", 1)), "AddBackward0"), out)
-    return to_out(_binop(jnp.add if dt is not D.bool else jnp.logical_or, input, other, dt, "AddBackward0"), out)
+    return to_out(_binop(P(jnp.add) if dt is not D.bool else P(jnp.logical_or), input, other, dt, "AddBackward0"), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -279,7 +299,7 @@ def sub(input, other, *, alpha=1, out=None):
         )
     if alpha != 1:
         return to_out(dispatch(_scaled, (input, other, alpha), (("dtype", dt.np), ("sign", -1)), "SubBackward0"), out)
-    return to_out(_binop(jnp.subtract, input, other, dt, "SubBackward0"), out)
+    return to_out(_binop(P(jnp.subtract), input, other, dt, "SubBackward0"), out)
 
 
 def rsub(input, other, *, alpha=1):
@@ -290,7 +310,7 @@ def mul(input, other, *, out=None):
     """Mirrors torch.mul."""
     input, other = _operand(input, "mul"), _operand(other, "mul")
     dt = _promote(input, other)
-    return to_out(_binop(jnp.multiply if dt is not D.bool else jnp.logical_and, input, other, dt, "MulBackward0"), out)
+    return to_out(_binop(P(jnp.multiply) if dt is not D.bool else P(jnp.logical_and), input, other, dt, "MulBackward0"), out)
 
 
 def _trunc_div(a, b):
@@ -311,7 +331,7 @@ def div(input, other, *, rounding_mode: str | None = None, out=None):
     input, other = _operand(input, "div"), _operand(other, "div")
     dt = _promote(input, other)
     if rounding_mode is None:
-        return to_out(_binop(jnp.true_divide, input, other, _float_of(dt), "DivBackward0"), out)
+        return to_out(_binop(P(jnp.true_divide), input, other, _float_of(dt), "DivBackward0"), out)
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
@@ -347,7 +367,7 @@ def remainder(input, other, *, out=None):
 def fmod(input, other, *, out=None):
     """Mirrors torch.fmod (the sign of the dividend, like C's fmod)."""
     input, other = _operand(input, "fmod"), _operand(other, "fmod")
-    return to_out(_binop(jnp.fmod, input, other, _promote(input, other), "FmodBackward0"), out)
+    return to_out(_binop(P(jnp.fmod), input, other, _promote(input, other), "FmodBackward0"), out)
 
 
 def pow(input, exponent, *, out=None):  # noqa: A001 - torch's name
@@ -359,14 +379,14 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - torch's name
     if dt is D.bool:
         dt = D.int64 if isinstance(input, Tensor) and isinstance(exponent, Tensor) else dt
     name = "PowBackward0" if is_number(exponent) else ("PowBackward2" if is_number(input) else "PowBackward1")
-    f = _fpow if dt.category >= D._CATEGORY_FLOAT else jnp.power
+    f = _fpow if dt.category >= D._CATEGORY_FLOAT else P(jnp.power)
     return to_out(_binop(f, input, exponent, dt, name), out)
 
 
 def float_power(input, exponent, *, out=None):
     """Mirrors torch.float_power (computes in float64)."""
     dt = D.complex128 if _promote(input, exponent).is_complex else D.float64
-    return to_out(_binop(jnp.power, input, exponent, dt, "PowBackward1"), out)
+    return to_out(_binop(P(jnp.power), input, exponent, dt, "PowBackward1"), out)
 
 
 
@@ -395,16 +415,16 @@ def _xlogy(a, b):
     return jax.scipy.special.xlogy(a, b)
 
 
-atan2 = arctan2 = _make_binary("atan2", jnp.arctan2, floating=True)
-hypot = _make_binary("hypot", jnp.hypot, floating=True)
+atan2 = arctan2 = _make_binary("atan2", P(jnp.arctan2), floating=True)
+hypot = _make_binary("hypot", P(jnp.hypot), floating=True)
 logaddexp = _make_binary("logaddexp", _logaddexp, floating=True)
-logaddexp2 = _make_binary("logaddexp2", jnp.logaddexp2, floating=True)
+logaddexp2 = _make_binary("logaddexp2", P(jnp.logaddexp2), floating=True)
 xlogy = _make_binary("xlogy", _xlogy, floating=True, scalars=True)
-maximum = _make_binary("maximum", jnp.maximum)
-minimum = _make_binary("minimum", jnp.minimum)
-fmax = _make_binary("fmax", jnp.fmax)
-fmin = _make_binary("fmin", jnp.fmin)
-copysign = _make_binary("copysign", jnp.copysign, floating=True, scalars=True)
+maximum = _make_binary("maximum", P(jnp.maximum))
+minimum = _make_binary("minimum", P(jnp.minimum))
+fmax = _make_binary("fmax", P(jnp.fmax))
+fmin = _make_binary("fmin", P(jnp.fmin))
+copysign = _make_binary("copysign", P(jnp.copysign), floating=True, scalars=True)
 
 
 # ---------------------------------------------------------------- comparisons and logic
@@ -420,15 +440,15 @@ def _make_compare(name, f, gname=None):
     return op
 
 
-eq = _make_compare("eq", jnp.equal)
-ne = not_equal = _make_compare("ne", jnp.not_equal)
-lt = less = _make_compare("lt", jnp.less)
-le = less_equal = _make_compare("le", jnp.less_equal)
-gt = greater = _make_compare("gt", jnp.greater)
-ge = greater_equal = _make_compare("ge", jnp.greater_equal)
-logical_and = _make_compare("logical_and", jnp.logical_and)
-logical_or = _make_compare("logical_or", jnp.logical_or)
-logical_xor = _make_compare("logical_xor", jnp.logical_xor)
+eq = _make_compare("eq", P(jnp.equal))
+ne = not_equal = _make_compare("ne", P(jnp.not_equal))
+lt = less = _make_compare("lt", P(jnp.less))
+le = less_equal = _make_compare("le", P(jnp.less_equal))
+gt = greater = _make_compare("gt", P(jnp.greater))
+ge = greater_equal = _make_compare("ge", P(jnp.greater_equal))
+logical_and = _make_compare("logical_and", P(jnp.logical_and))
+logical_or = _make_compare("logical_or", P(jnp.logical_or))
+logical_xor = _make_compare("logical_xor", P(jnp.logical_xor))
 
 
 def _check_integral(name, *xs):
@@ -455,22 +475,22 @@ def _make_bitwise(name, f):
     return op
 
 
-bitwise_and = _make_bitwise("bitwise_and", jnp.bitwise_and)
-bitwise_or = _make_bitwise("bitwise_or", jnp.bitwise_or)
-bitwise_xor = _make_bitwise("bitwise_xor", jnp.bitwise_xor)
-bitwise_left_shift = _make_bitwise("bitwise_left_shift", jnp.left_shift)
-bitwise_right_shift = _make_bitwise("bitwise_right_shift", jnp.right_shift)
+bitwise_and = _make_bitwise("bitwise_and", P(jnp.bitwise_and))
+bitwise_or = _make_bitwise("bitwise_or", P(jnp.bitwise_or))
+bitwise_xor = _make_bitwise("bitwise_xor", P(jnp.bitwise_xor))
+bitwise_left_shift = _make_bitwise("bitwise_left_shift", P(jnp.left_shift))
+bitwise_right_shift = _make_bitwise("bitwise_right_shift", P(jnp.right_shift))
 
 
 def bitwise_not(input, *, out=None):
     """Mirrors torch.bitwise_not."""
     _check_integral("bitwise_not", input)
-    return to_out(dispatch(_unary, (input,), (("f", jnp.invert), ("dtype", input.dtype.np))), out)
+    return to_out(dispatch(_unary, (input,), (("f", P(jnp.invert)), ("dtype", input.dtype.np))), out)
 
 
 def logical_not(input, *, out=None):
     """Mirrors torch.logical_not."""
-    return to_out(dispatch(_unary, (input,), (("f", jnp.logical_not), ("dtype", input.dtype.np))), out)
+    return to_out(dispatch(_unary, (input,), (("f", P(jnp.logical_not)), ("dtype", input.dtype.np))), out)
 
 
 def _isclose(a, b, *, rtol, atol, equal_nan, dtype):
@@ -503,7 +523,7 @@ def _make_check(name, f):
     def op(input):
         check_tensor(input, name)
         if input.dtype.category < D._CATEGORY_FLOAT and name != "isfinite":
-            return dispatch(_unary, (input,), (("f", jnp.zeros_like), ("dtype", jnp.bool_)))
+            return dispatch(_unary, (input,), (("f", P(jnp.zeros_like)), ("dtype", jnp.bool_)))
         return dispatch(_nan_check, (input,), (("f", f),))
 
     op.__name__ = op.__qualname__ = name
@@ -511,12 +531,12 @@ def _make_check(name, f):
     return op
 
 
-isnan = _make_check("isnan", jnp.isnan)
-isinf = _make_check("isinf", jnp.isinf)
-isfinite = _make_check("isfinite", jnp.isfinite)
-isposinf = _make_check("isposinf", jnp.isposinf)
-isneginf = _make_check("isneginf", jnp.isneginf)
-signbit = _make_check("signbit", jnp.signbit)
+isnan = _make_check("isnan", P(jnp.isnan))
+isinf = _make_check("isinf", P(jnp.isinf))
+isfinite = _make_check("isfinite", P(jnp.isfinite))
+isposinf = _make_check("isposinf", P(jnp.isposinf))
+isneginf = _make_check("isneginf", P(jnp.isneginf))
+signbit = _make_check("signbit", P(jnp.signbit))
 
 
 # ---------------------------------------------------------------- where, masks, clamp

@@ -99,8 +99,8 @@ def _one_dim(input: Tensor, dim, fname: str, nonempty: bool = False) -> int:
     return d
 
 
-def _check_nonempty(input: Tensor, axes: tuple, fname: str) -> None:
-    if input.numel() == 0 and len(axes) == input.ndim:
+def _check_nonempty(input: Tensor, axes: tuple, fname: str, dim_given: bool = True) -> None:
+    if input.numel() == 0 and not dim_given:
         raise RuntimeError(
             f"{fname}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
             "with the 'dim' argument."
@@ -215,7 +215,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Mirrors torch.prod (one dim or all; JAX's gradient handles zeros as torch does)."""
     check_tensor(input, "prod")
-    axis = () if dim is None else (_one_dim(input, dim, "prod"),)
+    axis = tuple(range(input.ndim)) if dim is None else (_one_dim(input, dim, "prod"),)
     axis = axis if input.ndim else ()
     dt = _acc_dtype(input, dtype)
     return to_out(_reduction(jnp.prod, input, axis, keepdim, dt, "ProdBackward1" if dim is not None else "ProdBackward0"), out)
@@ -250,7 +250,7 @@ def _max_min(input, dim, keepdim, other, out, largest):
     if other is not None:
         return (maximum if largest else minimum)(input, other, out=out)
     if dim is None:
-        _check_nonempty(input, tuple(range(input.ndim)), name)
+        _check_nonempty(input, tuple(range(input.ndim)), name, dim_given=False)
         r = dispatch(_extreme_all, (input,), (("largest", largest),), name.capitalize() + "Backward1")
         return to_out(r, out)
     d = _one_dim(input, dim, name, nonempty=True)
@@ -272,7 +272,7 @@ def min(input, dim=None, keepdim: bool = False, *, other=None, out=None):  # noq
 def _amax_amin(input, dim, keepdim, out, f, name):
     check_tensor(input, name)
     axis = _axes(dim, input.ndim)
-    _check_nonempty(input, axis, name)
+    _check_nonempty(input, axis, name, dim_given=dim is not None and len(dims(dim, input.ndim)) > 0)
     # jnp.max / jnp.min split the gradient evenly among ties, as torch's amax / amin do
     return to_out(_reduction(f, input, axis, keepdim, input.dtype, name.capitalize() + "Backward0"), out)
 
@@ -312,6 +312,8 @@ def aminmax(input, *, dim=None, keepdim: bool = False, out=None):
 def _argmax_argmin(input, dim, keepdim, largest):
     name = "argmax" if largest else "argmin"
     check_tensor(input, name)
+    if input.dtype is D.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -543,6 +545,10 @@ def _logsumexp(x, *, axis, keepdims, dtype):
 def logsumexp(input, dim, keepdim: bool = False, *, out=None):
     """Mirrors torch.logsumexp (integers are computed in the default float dtype)."""
     check_tensor(input, "logsumexp")
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
+    if not isinstance(dim, (int, np.integer)) and len(dim) == 0:
+        raise RuntimeError("logsumexp(): dim=() is not supported, as in torch; pass the dims to reduce")
     dt = input.dtype if _is_float(input.dtype) else D.get_default_dtype()
     static = (("axis", _axes(dim, input.ndim)), ("keepdims", builtins.bool(keepdim)), ("dtype", dt.np))
     return to_out(dispatch(_logsumexp, (input,), static, "LogsumexpBackward0"), out)
@@ -788,7 +794,7 @@ def _median_op(input, dim, keepdim, out, ignore_nan):
     name = "nanmedian" if ignore_nan else "median"
     check_tensor(input, name)
     if input.dtype is D.bool:
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+        raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         return to_out(dispatch(_median_all, (input,), (("ignore_nan", ignore_nan),), "MedianBackward0"), out)
     d = _one_dim(input, dim, name, nonempty=True)
@@ -894,6 +900,8 @@ def _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan):
             f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, but got "
             f"{interpolation}"
         )
+    if isinstance(q, Tensor) and interpolation != "linear":
+        q = q.detach()  # only linear interpolation weights depend on q; torch's q gets no gradient otherwise
     axis = None if dim is None else _one_dim(input, dim, name)
     scalar_q = not isinstance(q, Tensor) or q.ndim == 0
     static = (("axis", axis), ("keepdims", builtins.bool(keepdim)), ("mode", interpolation))

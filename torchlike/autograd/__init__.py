@@ -44,13 +44,13 @@ def _root_grads(outputs, grad_outputs, create_graph):
         if not out.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if out.numel() != 1:
+            if out._value.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not out.dtype.is_floating_point:
+            if out._value.dtype.kind not in "fV":  # V: bfloat16
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
                 )
-            g = Tensor._make(jnp.ones(out.shape, out.dtype.np))
+            g = Tensor._make(graph.filled(out._value.shape, out._value.dtype, 1))
         elif not isinstance(g, Tensor):
             g = Tensor._make(jnp.asarray(g, out.dtype.np))
         elif g.shape != out.shape:

@@ -261,7 +261,21 @@ INPLACE = [
     Case("masked_fill_", lambda lib, a: a.clone().masked_fill_(a < 0, 0.0), f32(3, 3)),
     Case("leaf-inplace-error", lambda lib, a: a.add_(1), f32(3)),
     Case("div_-int-error", lambda lib, a: a.clone().div_(2), i64(3)),
+    Case("fill_-zero_", lambda lib, a: (a.clone().fill_(2.5), a.clone().zero_(), a.long().fill_(3.7)), f32(3, 2)),
+    Case("fill_-tensor-grad", lambda lib, a, v: a.clone().fill_(v * 2), f32(3), np.asarray(1.5, np.float32)),
+    Case("fill_-nd-error", lambda lib, a: a.clone().fill_(a), f32(3)),
+    Case("copy_-broadcast-grad", lambda lib, a, b: a.clone().copy_(b * 3), f32(2, 3), f32(3)),
+    Case("copy_-cast", lambda lib, a, b: (a.copy_(b), a), i64(3), f32(3) * 4),
+    Case("copy_-shape-error", lambda lib, a, b: a.clone().copy_(b), f32(3), f32(4)),
+    Case("view-inplace", lambda lib, a: (a.clone().squeeze_(), a.clone().unsqueeze_(1).shape, a.clone().t_(), a.clone().transpose_(0, 1).shape), f32(3, 1)),
+    Case("zero_-through-view", lambda lib, a: _zero_row(a.clone()), f32(3, 4)),
 ]
+
+
+def _zero_row(x):
+    x[1].zero_()
+    x.t()[0].fill_(7)
+    return x
 
 
 def _iadd(x):

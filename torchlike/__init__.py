@@ -10,7 +10,7 @@ import jax as _jax
 _jax.config.update("jax_enable_x64", True)
 
 from . import _ops as _ops_pkg  # noqa: E402
-from . import autograd, linalg, random  # noqa: E402
+from . import autograd, cuda, linalg, random  # noqa: E402
 from ._device import device  # noqa: E402
 from ._dtype import (  # noqa: E402
     bfloat16,

@@ -27,6 +27,20 @@ def _inplace(fn, name):
     return method
 
 
+def _inplace_view(fn, name):
+    """``t.squeeze_()`` and friends: ``t`` itself becomes the view."""
+
+    def method(self, *args, **kwargs):
+        v = fn(self, *args, **kwargs)
+        self._steps, self._base = v._steps, v._base
+        self._grad_fn, self._output_nr = v._grad_fn, v._output_nr
+        self._cache, self._cache_src, self._gf_version = v._cache, v._cache_src, v._gf_version
+        return self
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def _operand(x):
     if isinstance(x, Tensor) or is_number(x):
         return x
@@ -131,5 +145,9 @@ def install() -> None:
     Tensor.__array_priority__ = 1000
     for kind in ("tensor", "zeros", "ones", "empty", "full"):
         setattr(Tensor, f"new_{kind}", creation._new(kind))
+    for name in pointwise.TENSOR_ONLY:
+        setattr(Tensor, name, getattr(pointwise, name))
+    for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
+        setattr(Tensor, name + "_", _inplace_view(getattr(shape, name), name + "_"))
     for name in ("uniform_", "normal_", "exponential_", "random_", "bernoulli_"):
         setattr(Tensor, name, getattr(creation, name))

@@ -93,12 +93,13 @@ def _kernel(x, kernel: str) -> None:
 
 
 def _check_float(x, fname: str, low_precision: str | None = None) -> None:
-    """Float or complex only; ``low_precision`` is how torch refuses half and bfloat16 (None: it accepts them)."""
+    """Float or complex only. ``low_precision`` says how torch refuses half and bfloat16: None (it accepts
+    them), "error" (a RuntimeError) or the name of the CPU kernel that lacks them (a NotImplementedError)."""
     if x.dtype.category < D._CATEGORY_FLOAT:
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {_sn(x)}")
     if low_precision and x.dtype in (D.float16, D.bfloat16):
-        if low_precision == "lu":
-            raise NotImplementedError(f"\"lu_cpu\" not implemented for '{_sn(x)}'")
+        if low_precision != "error":
+            raise NotImplementedError(f"\"{low_precision}\" not implemented for '{_sn(x)}'")
         raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {_sn(x)}")
 
 
@@ -494,7 +495,12 @@ def tensordot(a, b, dims=2, out=None):
 
 
 def _kron(a, b, *, dtype):
-    return jnp.kron(a.astype(dtype), b.astype(dtype))
+    nd = max(a.ndim, b.ndim)
+    a = a.astype(dtype).reshape((1,) * (nd - a.ndim) + a.shape)
+    b = b.astype(dtype).reshape((1,) * (nd - b.ndim) + b.shape)
+    # a's dims at even positions, b's at odd ones, then merge each pair (jnp.kron refuses bool)
+    prod = a.reshape(sum(((n, 1) for n in a.shape), ())) * b.reshape(sum(((1, n) for n in b.shape), ()))
+    return prod.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
 
 
 def kron(input, other, *, out=None):
@@ -522,6 +528,7 @@ def linalg_cross(input, other, *, dim: int = -1, out=None):
     _broadcast(input.shape, other.shape)
     if input.dtype != other.dtype:
         raise RuntimeError(f"expected scalar type {_sn(input)} but found {_sn(other)}")
+    _kernel(input, "cross")
     return to_out(dispatch(_cross, (input, other), (("axis", d),), "LinalgCrossBackward0"), out)
 
 
@@ -743,6 +750,8 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     for x, arg in ((x1, "X1"), (x2, "X2")):
         if x.dtype.category != D._CATEGORY_FLOAT:
             raise RuntimeError(f"cdist only supports floating-point dtypes, {arg} got: {_sn(x)}")
+    if x1.dtype in (D.float16, D.bfloat16):
+        raise NotImplementedError(f"\"cdist\" not implemented for '{_sn(x1)}'")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if x1.dtype != x2.dtype:
@@ -755,28 +764,32 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
 
 
 def _det(a):
+    if a.shape[-1] == 0:  # JAX's rule fails on 0x0; the empty product is 1
+        return jnp.ones(a.shape[:-2], a.dtype)
     return jnp.linalg.det(a)
 
 
 def _slogdet(a):
+    if a.shape[-1] == 0:
+        return jnp.ones(a.shape[:-2], a.dtype), jnp.zeros(a.shape[:-2], a.dtype)
     sign, logabsdet = jnp.linalg.slogdet(a)
     return sign, logabsdet
 
 
 def _logdet(a):
-    sign, logabsdet = jnp.linalg.slogdet(a)
+    sign, logabsdet = _slogdet(a)
     return jnp.where(sign < 0, jnp.nan, logabsdet)
 
 
 def det(input, *, out=None):
     """Mirrors torch.det / torch.linalg.det."""
-    _check_linalg(input, "linalg.det", square=True, low_precision="lu")
+    _check_linalg(input, "linalg.det", square=True, low_precision="lu_cpu")
     return to_out(dispatch(_det, (input,), (), "LinalgDetBackward0"), out)
 
 
 def linalg_slogdet(A, *, out=None):
     """Mirrors torch.linalg.slogdet: ``(sign, logabsdet)``."""
-    _check_linalg(A, "linalg.slogdet", square=True, low_precision="lu")
+    _check_linalg(A, "linalg.slogdet", square=True, low_precision="error")
     return to_out(_LinalgSlogdet(*dispatch(_slogdet, (A,), (), "LinalgSlogdetBackward0")), out)
 
 
@@ -788,12 +801,14 @@ def slogdet(input, *, out=None):
 
 def logdet(input):
     """Mirrors torch.logdet (nan for a negative determinant, -inf for zero)."""
-    _check_linalg(input, "linalg.slogdet", square=True, low_precision="lu")
+    _check_linalg(input, "logdet", square=True, low_precision="error")
     return dispatch(_logdet, (input,), (), "WhereBackward0")
 
 
 def _lu_info(a):
     """LAPACK getrf's info: 1 + the index of the first exactly-zero pivot, else 0."""
+    if a.shape[-1] == 0:
+        return jnp.zeros(a.shape[:-2], jnp.int32)
     lu = lax.linalg.lu(lax.stop_gradient(a))[0]
     zero = jnp.diagonal(lu, axis1=-2, axis2=-1) == 0
     return jnp.where(zero.any(-1), jnp.argmax(zero, -1) + 1, 0).astype(jnp.int32)
@@ -842,7 +857,7 @@ def _solve_ex(a, b, *, left, vector):
 
 def linalg_solve_ex(A, B, *, left: bool = True, check_errors: bool = False, out=None):
     """Mirrors torch.linalg.solve_ex: ``(result, info)``."""
-    _check_linalg(A, "linalg.solve", square=True, low_precision="error")
+    _check_linalg(A, "linalg.solve", square=True, low_precision="lu_cpu")
     _tensors("linalg_solve", (A, "A"), (B, "B"))
     if A.dtype != B.dtype:
         raise RuntimeError(
@@ -923,7 +938,7 @@ def _cholesky_info(A: Tensor, info: Tensor, upper: bool) -> Tensor:
 
 
 def _cholesky(A, upper, fname, name, check_errors=True):
-    _check_linalg(A, fname, square=True, low_precision="error")
+    _check_linalg(A, fname, square=True, low_precision="cholesky_cpu")
     L, info = dispatch(_cholesky_ex, (A,), (("upper", bool(upper)),), name)
     info = _cholesky_info(A, info, upper)
     if check_errors:
@@ -963,6 +978,13 @@ def _eigvalsh(a, *, lower):
     return _eigh(a, lower=lower)[0]
 
 
+def _check_eigh(A) -> None:
+    _tensors("linalg_eigh", (A, "A"))
+    _check_matrix(A, "linalg.eigh", square=True)
+    if A.dtype not in (D.float32, D.float64, D.complex64, D.complex128):
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_sn(A)}'")
+
+
 def _uplo(UPLO: str) -> bool:
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -971,7 +993,7 @@ def _uplo(UPLO: str) -> bool:
 
 def linalg_eigh(A, UPLO: str = "L", *, out=None):
     """Mirrors torch.linalg.eigh: ``(eigenvalues, eigenvectors)``, ascending."""
-    _check_linalg(A, "linalg.eigh", square=True, low_precision="error")
+    _check_eigh(A)
     res = dispatch(_eigh, (A,), (("lower", _uplo(UPLO)),), "LinalgEighBackward0")
     return to_out(_LinalgEigh(*res), out)
 
@@ -979,7 +1001,7 @@ def linalg_eigh(A, UPLO: str = "L", *, out=None):
 
 def linalg_eigvalsh(A, UPLO: str = "L", *, out=None):
     """Mirrors torch.linalg.eigvalsh."""
-    _check_linalg(A, "linalg.eigh", square=True, low_precision="error")
+    _check_eigh(A)
     return to_out(dispatch(_eigvalsh, (A,), (("lower", _uplo(UPLO)),), "LinalgEighBackward0"), out)
 
 
@@ -1038,7 +1060,7 @@ def _svdvals(a):
 
 def linalg_svd(A, full_matrices: bool = True, *, driver=None, out=None):
     """Mirrors torch.linalg.svd: ``(U, S, Vh)``; ``driver`` (a cuSOLVER choice) is accepted and ignored."""
-    _check_linalg(A, "linalg.svd", low_precision="error")
+    _check_linalg(A, "linalg.svd", low_precision="linalg_svd_cpu")
     res = dispatch(_svd, (A,), (("full_matrices", bool(full_matrices)),), "LinalgSvdBackward0")
     return to_out(_LinalgSvd(*res), out)
 
@@ -1046,7 +1068,7 @@ def linalg_svd(A, full_matrices: bool = True, *, driver=None, out=None):
 
 def linalg_svdvals(A, *, driver=None, out=None):
     """Mirrors torch.linalg.svdvals."""
-    _check_linalg(A, "linalg.svd", low_precision="error")
+    _check_linalg(A, "linalg.svd", low_precision="linalg_svd_cpu")
     return to_out(dispatch(_svdvals, (A,), (), "LinalgSvdBackward0"), out)
 
 
@@ -1103,7 +1125,7 @@ def linalg_qr(A, mode: str = "reduced", *, out=None):
         raise RuntimeError(
             f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"
         )
-    _check_linalg(A, "linalg.qr", low_precision="error")
+    _check_linalg(A, "linalg.qr", low_precision="geqrf_cpu")
     return to_out(_LinalgQr(*dispatch(_qr, (A,), (("mode", mode),), "LinalgQrBackward0")), out)
 
 
@@ -1130,8 +1152,8 @@ def _tolerance(s, atol, rtol, *, has_atol, has_rtol, shape):
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(3, 4, 5))
 def _pinv_core(a, atol, rtol, has_atol, has_rtol, hermitian):
-    if hermitian:
-        w, v = jnp.linalg.eigh(a, symmetrize_input=False)
+    if hermitian:  # torch reads the lower triangle; its gradient is the general one
+        w, v = jnp.linalg.eigh(jnp.tril(a) + _mH(jnp.tril(a, -1)), symmetrize_input=False)
         s, u, vh = jnp.abs(w), v * jnp.sign(w)[..., None, :], _mH(v)
     else:
         u, s, vh = jnp.linalg.svd(a, full_matrices=False)
@@ -1157,8 +1179,6 @@ def _pinv_core_jvp(has_atol, has_rtol, hermitian, primals, tangents):
 
 
 def _pinv(a, atol, rtol, *, has_atol, has_rtol, hermitian):
-    if hermitian:
-        a = _hermitian(a, lower=True)
     return _pinv_core(a, atol, rtol, has_atol, has_rtol, hermitian)
 
 
@@ -1233,7 +1253,9 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
     (eagerly dropped, as torch does, when a matrix is rank-deficient).
     """
     _tensors("linalg_lstsq", (A, "A"), (B, "B"))
-    _check_linalg(A, "torch.linalg.lstsq", low_precision="error")
+    _check_matrix(A, "torch.linalg.lstsq")
+    if A.dtype.category < D._CATEGORY_FLOAT or A.dtype in (D.float16, D.bfloat16):
+        raise RuntimeError("This function doesn't handle types other than float and double")
     if A.dtype != B.dtype:
         raise RuntimeError(
             "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "

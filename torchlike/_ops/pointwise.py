@@ -784,3 +784,45 @@ INPLACE = [
     "addcdiv",
     "nan_to_num",
 ]
+
+
+# ---------------------------------------------------------------- fill_, zero_, copy_ (Tensor methods only)
+
+
+def _fill(x, value):
+    return jnp.broadcast_to(jnp.asarray(value).astype(x.dtype), x.shape)
+
+
+def fill_(self, value):
+    """Mirrors torch.Tensor.fill_ (a 0-dim tensor value is differentiable)."""
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+        )
+    return self._commit(dispatch(_fill, (self, value), (), "FillBackward0"))
+
+
+def zero_(self):
+    """Mirrors torch.Tensor.zero_."""
+    return fill_(self, 0)
+
+
+def copy_(self, src, non_blocking: bool = False):
+    """Mirrors torch.Tensor.copy_: broadcasts ``src`` to this shape and casts to this dtype."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+    try:
+        np_shape = jnp.broadcast_shapes(src._value.shape, self._value.shape)
+    except ValueError:
+        np_shape = None
+    if np_shape != self._value.shape:
+        raise RuntimeError(
+            f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) must match the size of tensor b "
+            f"({src.shape[-1] if src.ndim else 1}) at non-singleton dimension {max(self.ndim - 1, 0)}"
+        )
+    if src.dtype is not self.dtype:
+        src = src.to(self.dtype)
+    return self._commit(dispatch(_fill, (self, src), (), "CopyBackwards"))
+
+
+TENSOR_ONLY = ["fill_", "zero_", "copy_"]

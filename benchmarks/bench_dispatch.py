@@ -57,40 +57,42 @@ def run(size: int):
     xn = rng.standard_normal((size, size)).astype(np.float32)
     wn = rng.standard_normal((size, size)).astype(np.float32)
     idx = np.array([0, 3, 2])
-    rows = []
-    for name, (tl_op, jnp_op) in OPS.items():
-        row = {"op": name}
-        x, w, i = torchlike.tensor(xn), torchlike.tensor(wn), torchlike.tensor(idx)
-        row["torchlike fwd"] = per_call(lambda: tl_op(x, w, i))
-        xg = torchlike.tensor(xn, requires_grad=True)
+    return [dict(op=name, **bench_op(tl_op, jnp_op, xn, wn, idx)) for name, (tl_op, jnp_op) in OPS.items()]
 
-        def tl_fb():
-            y = tl_op(xg, w, i).sum()
+
+def bench_op(tl_op, jnp_op, xn, wn, idx):
+    """Timings of one op: torchlike, plain JAX and (when installed) torch."""
+    row = {}
+    x, w, i = torchlike.tensor(xn), torchlike.tensor(wn), torchlike.tensor(idx)
+    row["torchlike fwd"] = per_call(lambda: tl_op(x, w, i))
+    xg = torchlike.tensor(xn, requires_grad=True)
+
+    def tl_fb():
+        y = tl_op(xg, w, i).sum()
+        y.backward()
+        xg.grad = None
+        return y
+
+    row["torchlike fwd+bwd"] = per_call(tl_fb)
+    xj, wj, ij = jnp.asarray(xn), jnp.asarray(wn), jnp.asarray(idx)
+    row["jnp fwd"] = per_call(lambda: jnp_op(xj, wj, ij))
+    grad_fn = jax.grad(lambda a: jnp_op(a, wj, ij).sum())
+    row["jax.grad eager"] = per_call(lambda: grad_fn(xj), n=30, repeat=3)
+    jitted = jax.jit(grad_fn)
+    row["jax.grad jit"] = per_call(lambda: jitted(xj))
+    if torch is not None:
+        xt, wt, it = torch.tensor(xn), torch.tensor(wn), torch.tensor(idx)
+        row["torch fwd"] = per_call(lambda: tl_op(xt, wt, it))
+        xtg = torch.tensor(xn, requires_grad=True)
+
+        def t_fb():
+            y = tl_op(xtg, wt, it).sum()
             y.backward()
-            xg.grad = None
+            xtg.grad = None
             return y
 
-        row["torchlike fwd+bwd"] = per_call(tl_fb)
-        xj, wj, ij = jnp.asarray(xn), jnp.asarray(wn), jnp.asarray(idx)
-        row["jnp fwd"] = per_call(lambda: jnp_op(xj, wj, ij))
-        grad_fn = jax.grad(lambda a: jnp_op(a, wj, ij).sum())
-        row["jax.grad eager"] = per_call(lambda: grad_fn(xj), n=30, repeat=3)
-        jitted = jax.jit(grad_fn)
-        row["jax.grad jit"] = per_call(lambda: jitted(xj))
-        if torch is not None:
-            xt, wt, it = torch.tensor(xn), torch.tensor(wn), torch.tensor(idx)
-            row["torch fwd"] = per_call(lambda: tl_op(xt, wt, it))
-            xtg = torch.tensor(xn, requires_grad=True)
-
-            def t_fb():
-                y = tl_op(xtg, wt, it).sum()
-                y.backward()
-                xtg.grad = None
-                return y
-
-            row["torch fwd+bwd"] = per_call(t_fb)
-        rows.append(row)
-    return rows
+        row["torch fwd+bwd"] = per_call(t_fb)
+    return row
 
 
 def table(rows, size):
@@ -121,7 +123,6 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--size", type=int, default=16)
     args = p.parse_args()
-    if torch is not None:
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch.__version__ if torch else 'absent'}")
     print(table(run(args.size), args.size))
 

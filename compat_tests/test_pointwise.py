@@ -267,7 +267,16 @@ INPLACE = [
     Case("copy_-broadcast-grad", lambda lib, a, b: a.clone().copy_(b * 3), f32(2, 3), f32(3)),
     Case("copy_-cast", lambda lib, a, b: (a.copy_(b), a), i64(3), f32(3) * 4),
     Case("copy_-shape-error", lambda lib, a, b: a.clone().copy_(b), f32(3), f32(4)),
-    Case("view-inplace", lambda lib, a: (a.clone().squeeze_(), a.clone().unsqueeze_(1).shape, a.clone().t_(), a.clone().transpose_(0, 1).shape), f32(3, 1)),
+    Case(
+        "view-inplace",
+        lambda lib, a: (
+            a.clone().squeeze_(),
+            a.clone().unsqueeze_(1).shape,
+            a.clone().t_(),
+            a.clone().transpose_(0, 1).shape,
+        ),
+        f32(3, 1),
+    ),
     Case("zero_-through-view", lambda lib, a: _zero_row(a.clone()), f32(3, 4)),
 ]
 

@@ -21,9 +21,7 @@ class device:
             type, idx = type.split(":", 1)
             index = int(idx)
         if type not in ("cpu", "cuda", "meta"):
-            raise RuntimeError(
-                f"Expected one of cpu, cuda, meta device type at start of device string: {type}"
-            )
+            raise RuntimeError(f"Expected one of cpu, cuda, meta device type at start of device string: {type}")
         self.type, self.index = type, index
 
     def __eq__(self, other):
@@ -51,9 +49,7 @@ def jax_device(d: device):
     try:
         devs = jax.devices(platform)
     except RuntimeError:
-        raise RuntimeError(
-            f"device {d} is not available: JAX has no {platform} backend on this machine"
-        ) from None
+        raise RuntimeError(f"device {d} is not available: JAX has no {platform} backend on this machine") from None
     return devs[d.index or 0]
 
 

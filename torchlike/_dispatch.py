@@ -22,7 +22,9 @@ _forward_cache: dict = {}
 _vjp_cache: dict = {}
 
 
-_INEXACT = frozenset(jnp.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64, jnp.complex64, jnp.complex128))
+_INEXACT = frozenset(
+    jnp.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64, jnp.complex64, jnp.complex128)
+)
 
 
 def _inexact(dt) -> bool:

@@ -23,7 +23,7 @@ from ._device import of_array
 from ._size import Size
 from ._storage import Storage
 from .autograd import grad_mode
-from .autograd.graph import AccumulateGrad, run_backward
+from .autograd.graph import AccumulateGrad
 
 # ---------------------------------------------------------------- view steps
 # A view step is (fn, static): fn(array, **static) selects elements of its
@@ -176,7 +176,9 @@ class Tensor:
             self._grad_fn = None
             if base.requires_grad and grad_mode._state.enabled:
                 rel = self._steps[len(base._steps) :]
-                self._grad_fn = _dispatch.dispatch(read_steps, (base,), (("steps", rel),), "AsStridedBackward0")._grad_fn
+                self._grad_fn = _dispatch.dispatch(
+                    read_steps, (base,), (("steps", rel),), "AsStridedBackward0"
+                )._grad_fn
         return self._grad_fn
 
     @property
@@ -235,13 +237,17 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value.shape != self.shape:
                 raise RuntimeError(
                     f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
                 )
             if value.dtype != self.dtype:
-                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, got {value.dtype}")
+                raise RuntimeError(
+                    f"assigned grad has data of a different type: expected {self.dtype}, got {value.dtype}"
+                )
         self._grad = value
 
     @grad.deleter
@@ -286,9 +292,7 @@ class Tensor:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
         if base is not None and base.grad_fn is None and base._requires_grad:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place operation."
-            )
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
     def _commit(self, result: Tensor) -> Tensor:
         """Make ``self`` hold ``result`` (an op's output computed from ``self``): the in-place step."""
@@ -299,7 +303,9 @@ class Tensor:
             )
         if result.dtype != self.dtype:
             if not D.can_cast(result.dtype, self.dtype):
-                raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output type {_type_name(self.dtype)}")
+                raise RuntimeError(
+                    f"result type {_type_name(result.dtype)} can't be cast to the desired output type {_type_name(self.dtype)}"
+                )
             result = result.to(self.dtype)
         recording = grad_mode._state.enabled
         base = self._base
@@ -481,7 +487,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return builtins.bool(_concrete(self, "bool(tensor)").reshape(()))
 
     def __float__(self) -> float:

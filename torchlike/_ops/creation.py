@@ -72,7 +72,9 @@ def _finish(array, device, requires_grad) -> Tensor:
     return t
 
 
-def tensor(data, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+def tensor(
+    data, *, dtype: D.dtype | None = None, device=None, requires_grad: bool = False, pin_memory: bool = False
+) -> Tensor:
     """Mirrors torch.tensor: always copies; infers int64 / default float / bool from Python data."""
     if isinstance(data, (list, tuple)) and data and all(isinstance(x, Tensor) for x in data):
         data = Tensor._make(jnp.stack([x._value for x in data]))
@@ -129,7 +131,9 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     return _filled(size, 1, dtype or D.get_default_dtype(), device, requires_grad, out)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None) -> Tensor:
+def empty(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None
+) -> Tensor:
     """Mirrors torch.empty (zero-filled: JAX has no uninitialized memory)."""
     return _filled(size, 0, dtype or D.get_default_dtype(), device, requires_grad, out)
 
@@ -160,7 +164,9 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _like(input, 0, dtype, device, requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
+def full_like(
+    input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
@@ -171,7 +177,9 @@ def _new(kind):
             return tensor(args[0], dtype=dtype, device=device, requires_grad=requires_grad)
         if kind == "full":
             return full(args[0], args[1], dtype=dtype, device=device, requires_grad=requires_grad)
-        return {"zeros": zeros, "ones": ones, "empty": empty}[kind](*args, dtype=dtype, device=device, requires_grad=requires_grad)
+        return {"zeros": zeros, "ones": ones, "empty": empty}[kind](
+            *args, dtype=dtype, device=device, requires_grad=requires_grad
+        )
 
     method.__name__ = f"new_{kind}"
     return method
@@ -192,11 +200,11 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError(
-            f"upper bound and larger bound inconsistent with step sign"
-        )
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
-        is_int = all(isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool) for v in (start, end, step))
+        is_int = all(
+            isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool) for v in (start, end, step)
+        )
         dtype = D.int64 if is_int else D.get_default_dtype()
     n = max(math.ceil((end - start) / step), 0)
     # torch computes start + i * step in double before casting
@@ -231,7 +239,9 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
     return to_out(_finish(jnp.asarray(a, dtype.np), device, requires_grad), out)
 
 
-def logspace(start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def logspace(
+    start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """Mirrors torch.logspace."""
     dtype = dtype or D.get_default_dtype()
     exps = linspace(start, end, steps, dtype=D.float64)._value
@@ -292,10 +302,12 @@ def _sample(fn, generator, args, static) -> jax.Array:
 
 def _check_float(dtype, fname):
     if dtype.category < D._CATEGORY_FLOAT:
-        raise RuntimeError(f'"{fname}" not implemented for \'{dtype.name}\'')
+        raise RuntimeError(f"\"{fname}\" not implemented for '{dtype.name}'")
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def rand(
+    *size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """Mirrors torch.rand (uniform on [0, 1); JAX's stream, not torch's)."""
     dtype = dtype or D.get_default_dtype()
     _check_float(dtype, "check_uniform_bounds")
@@ -303,7 +315,9 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     return to_out(_finish(a, device, requires_grad), out)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def randn(
+    *size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """Mirrors torch.randn (JAX's stream, not torch's)."""
     dtype = dtype or D.get_default_dtype()
     _check_float(dtype, "normal_kernel_cpu")
@@ -311,7 +325,9 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return to_out(_finish(a, device, requires_grad), out)
 
 
-def randint(low, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def randint(
+    low, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """Mirrors torch.randint (``randint(high, size)`` or ``randint(low, high, size)``)."""
     if size is None:
         low, high, size = 0, low, high
@@ -322,7 +338,9 @@ def randint(low, high=None, size=None, *, generator=None, out=None, dtype=None, 
     return to_out(_finish(a, device, requires_grad), out)
 
 
-def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def randperm(
+    n: int, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """Mirrors torch.randperm."""
     dtype = dtype or D.int64
     a = _sample(_permutation, generator, (), (("n", builtins.int(n)), ("dtype", dtype.np)))
@@ -337,13 +355,17 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
+def randint_like(
+    input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def normal(
+    mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False
+) -> Tensor:
     """Mirrors torch.normal: tensor or float ``mean``/``std`` (broadcast), or a ``size``."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         ref = mean if isinstance(mean, Tensor) else std
@@ -374,7 +396,9 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
 def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None, out=None) -> Tensor:
     """Mirrors torch.multinomial (rows of unnormalized probabilities)."""
     key = _gen(generator).next_key()
-    return to_out(Tensor._make(jitted(_multinomial, (("n", num_samples), ("replacement", replacement)))(key, input._value)), out)
+    return to_out(
+        Tensor._make(jitted(_multinomial, (("n", num_samples), ("replacement", replacement)))(key, input._value)), out
+    )
 
 
 def _multinomial(key, p, *, n, replacement):

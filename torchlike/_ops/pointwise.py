@@ -14,8 +14,8 @@ from jax import lax
 
 from .. import _dtype as D
 from .._dispatch import dispatch, not_differentiable
-from ..autograd.grad_mode import no_grad
 from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
 from ._util import check_tensor, is_number, to_out
 
 # ---------------------------------------------------------------- programs
@@ -216,11 +216,11 @@ def _make_same_unary(name, f):
         check_tensor(input, name)
         if input.dtype is D.bool and name == "neg":
             raise RuntimeError(
-                f"Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
-                f"mask, use the `~` or `logical_not()` operator instead."
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+                "mask, use the `~` or `logical_not()` operator instead."
             )
         if name == "frac" and input.dtype.category < D._CATEGORY_FLOAT:
-            raise NotImplementedError(f'"frac_cpu" not implemented for \'{_cap(input.dtype)}\'')
+            raise NotImplementedError(f"\"frac_cpu\" not implemented for '{_cap(input.dtype)}'")
         if rounding and input.dtype.category < D._CATEGORY_FLOAT:
             return to_out(input.clone(), out)
         return to_out(dispatch(_unary, (input,), (("f", f), ("dtype", input.dtype.np)), gname), out)
@@ -249,7 +249,15 @@ def round(input, *, decimals: int = 0, out=None):  # noqa: A001 - torch's name
     check_tensor(input, "round")
     if input.dtype.category < D._CATEGORY_FLOAT:
         return to_out(input.clone(), out)
-    return to_out(dispatch(_round, (input,), (("decimals", decimals), ("dtype", input.dtype.np)), "RoundBackward1" if decimals else "RoundBackward0"), out)
+    return to_out(
+        dispatch(
+            _round,
+            (input,),
+            (("decimals", decimals), ("dtype", input.dtype.np)),
+            "RoundBackward1" if decimals else "RoundBackward0",
+        ),
+        out,
+    )
 
 
 # ---------------------------------------------------------------- binary arithmetic
@@ -310,7 +318,9 @@ def mul(input, other, *, out=None):
     """Mirrors torch.mul."""
     input, other = _operand(input, "mul"), _operand(other, "mul")
     dt = _promote(input, other)
-    return to_out(_binop(P(jnp.multiply) if dt is not D.bool else P(jnp.logical_and), input, other, dt, "MulBackward0"), out)
+    return to_out(
+        _binop(P(jnp.multiply) if dt is not D.bool else P(jnp.logical_and), input, other, dt, "MulBackward0"), out
+    )
 
 
 def _trunc_div(a, b):
@@ -389,7 +399,6 @@ def float_power(input, exponent, *, out=None):
     return to_out(_binop(P(jnp.power), input, exponent, dt, "PowBackward1"), out)
 
 
-
 def _make_binary(name, f, *, floating=False, gname=None, scalars=False):
     gname = gname or _backward_name(name)
 
@@ -455,7 +464,7 @@ def _check_integral(name, *xs):
     for x in xs:
         d = x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
         if d.category > D._CATEGORY_INT:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_cap(d)}\'')
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_cap(d)}'")
 
 
 def _cap(d: D.dtype) -> str:
@@ -502,7 +511,9 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
     """Mirrors torch.isclose."""
     if input.dtype != other.dtype:
         raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
-    return dispatch(_isclose, (input, other), (("rtol", rtol), ("atol", atol), ("equal_nan", equal_nan), ("dtype", input.dtype.np)))
+    return dispatch(
+        _isclose, (input, other), (("rtol", rtol), ("atol", atol), ("equal_nan", equal_nan), ("dtype", input.dtype.np))
+    )
 
 
 def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
@@ -554,7 +565,9 @@ def where(condition, input=None, other=None, *, out=None):
         return nonzero(condition, as_tuple=True)
     check_tensor(condition, "where", "condition")
     if condition.dtype is not D.bool:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_cap(condition.dtype)}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {_cap(condition.dtype)}"
+        )
     dt = _promote(input, other)
     return to_out(dispatch(_where, (condition, input, other), (("dtype", dt.np),), "WhereBackward0"), out)
 
@@ -621,7 +634,12 @@ def _lerp(start, end, weight, *, dtype):
 def lerp(input, end, weight, *, out=None):
     """Mirrors torch.lerp (torch's two-sided formula)."""
     dt = input.dtype
-    return to_out(dispatch(_lerp, (input, end, weight), (("dtype", dt.np),), "LerpBackward0" if is_number(weight) else "LerpBackward1"), out)
+    return to_out(
+        dispatch(
+            _lerp, (input, end, weight), (("dtype", dt.np),), "LerpBackward0" if is_number(weight) else "LerpBackward1"
+        ),
+        out,
+    )
 
 
 def _addc(x, a, b, value, *, dtype, divide):
@@ -633,7 +651,10 @@ def _addc(x, a, b, value, *, dtype, divide):
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """Mirrors torch.addcmul."""
     dt = _promote(input, tensor1, tensor2)
-    return to_out(dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", False)), "AddcmulBackward0"), out)
+    return to_out(
+        dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", False)), "AddcmulBackward0"),
+        out,
+    )
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -647,7 +668,9 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes."
         )
-    return to_out(dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", True)), "AddcdivBackward0"), out)
+    return to_out(
+        dispatch(_addc, (input, tensor1, tensor2, value), (("dtype", dt.np), ("divide", True)), "AddcdivBackward0"), out
+    )
 
 
 def _nan_to_num(x, *, nan, posinf, neginf):
@@ -656,7 +679,10 @@ def _nan_to_num(x, *, nan, posinf, neginf):
 
 def nan_to_num(input, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
     """Mirrors torch.nan_to_num."""
-    return to_out(dispatch(_nan_to_num, (input,), (("nan", nan), ("posinf", posinf), ("neginf", neginf)), "NanToNumBackward0"), out)
+    return to_out(
+        dispatch(_nan_to_num, (input,), (("nan", nan), ("posinf", posinf), ("neginf", neginf)), "NanToNumBackward0"),
+        out,
+    )
 
 
 __all__ = [
@@ -730,7 +756,13 @@ __all__ = [
 ]
 
 _METHOD_EXCLUDE = {"where", "allclose", "equal", "isclose", "float_power", "logaddexp2"}
-METHODS = [n for n in __all__ if n not in _METHOD_EXCLUDE] + ["allclose", "equal", "isclose", "float_power", "logaddexp2"]
+METHODS = [n for n in __all__ if n not in _METHOD_EXCLUDE] + [
+    "allclose",
+    "equal",
+    "isclose",
+    "float_power",
+    "logaddexp2",
+]
 INPLACE = [
     *[n for n in _unary_ops if n not in ("relu",)],
     "relu",
@@ -796,9 +828,7 @@ def _fill(x, value):
 def fill_(self, value):
     """Mirrors torch.Tensor.fill_ (a 0-dim tensor value is differentiable)."""
     if isinstance(value, Tensor) and value.ndim != 0:
-        raise RuntimeError(
-            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
-        )
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
     return self._commit(dispatch(_fill, (self, value), (), "FillBackward0"))
 
 

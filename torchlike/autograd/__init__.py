@@ -47,9 +47,7 @@ def _root_grads(outputs, grad_outputs, create_graph):
             if out._value.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if out._value.dtype.kind not in "fV":  # V: bfloat16
-                raise RuntimeError(
-                    f"grad can be implicitly created only for real scalar outputs but got {out.dtype}"
-                )
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
             g = Tensor._make(graph.filled(out._value.shape, out._value.dtype, 1))
         elif not isinstance(g, Tensor):
             g = Tensor._make(jnp.asarray(g, out.dtype.np))
@@ -112,7 +110,9 @@ def grad(
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     grads = _root_grads(outputs, grad_outputs, create_graph)
-    captured = run_backward([t._edge() for t in outputs], grads, retain_graph, create_graph, inputs=[t._edge() for t in inputs])
+    captured = run_backward(
+        [t._edge() for t in outputs], grads, retain_graph, create_graph, inputs=[t._edge() for t in inputs]
+    )
     result = []
     for t, g in zip(inputs, captured):
         if g is None:

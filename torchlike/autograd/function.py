@@ -69,7 +69,9 @@ class Function:
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD."
+        )
 
     vjp = backward
 
@@ -89,9 +91,17 @@ class Function:
         if not (grad_mode.is_grad_enabled() and any(mask)):
             return output
         outs = output if isinstance(output, tuple) else (output,)
-        diff_outs = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx._non_differentiable and (o.dtype.is_floating_point or o.dtype.is_complex)]
+        diff_outs = [
+            o
+            for o in outs
+            if isinstance(o, Tensor)
+            and id(o) not in ctx._non_differentiable
+            and (o.dtype.is_floating_point or o.dtype.is_complex)
+        ]
         meta = tuple((tuple(o.shape), o.dtype.np) for o in diff_outs)
-        node = _FunctionNode(f"{cls.__name__}Backward", None, tuple(a._edge() for a, m in zip(args, mask) if m), meta, None)
+        node = _FunctionNode(
+            f"{cls.__name__}Backward", None, tuple(a._edge() for a, m in zip(args, mask) if m), meta, None
+        )
         node._vjp = True  # marks the node as live until backward frees it
         node._cls, node._ctx, node._input_mask = cls, ctx, mask
         wrapped, nr = [], 0

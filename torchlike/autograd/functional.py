@@ -16,7 +16,14 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     is_tensor = not isinstance(inputs, (tuple, list))
     inputs = tuple(i.detach().requires_grad_(True) for i in _tuple(inputs))
     out = func(*inputs)
-    g = grad(_tuple(out), inputs, None if v is None else _tuple(v), create_graph=create_graph, allow_unused=True, materialize_grads=True)
+    g = grad(
+        _tuple(out),
+        inputs,
+        None if v is None else _tuple(v),
+        create_graph=create_graph,
+        allow_unused=True,
+        materialize_grads=True,
+    )
     return out.detach() if not create_graph else out, g[0] if is_tensor else g
 
 
@@ -32,7 +39,12 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     jac = []
     for o in outs:
         flat = o.reshape(-1)
-        rows = [grad(flat[k], inputs, retain_graph=True, create_graph=create_graph, allow_unused=True, materialize_grads=True) for k in range(flat.numel())]
+        rows = [
+            grad(
+                flat[k], inputs, retain_graph=True, create_graph=create_graph, allow_unused=True, materialize_grads=True
+            )
+            for k in range(flat.numel())
+        ]
         per_input = []
         for j, inp in enumerate(inputs):
             if rows:

@@ -61,7 +61,18 @@ class RemovableHandle:
 class Node:
     """One recorded op: its VJP, the edges to its inputs' nodes, and hooks."""
 
-    __slots__ = ("_name", "_vjp", "next_functions", "_meta", "_saved", "_pre_hooks", "_retain", "_hooks", "_seq", "metadata")
+    __slots__ = (
+        "_name",
+        "_vjp",
+        "next_functions",
+        "_meta",
+        "_saved",
+        "_pre_hooks",
+        "_retain",
+        "_hooks",
+        "_seq",
+        "metadata",
+    )
 
     def __init__(self, name, vjp, edges, meta, saved):
         self._name = name
@@ -200,7 +211,9 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = heapq.heappop(ready)[2]
-            cts = [c if c is None else _call_pre_hooks(node, i, c, create_graph) for i, c in enumerate(buffers.pop(node))]
+            cts = [
+                c if c is None else _call_pre_hooks(node, i, c, create_graph) for i, c in enumerate(buffers.pop(node))
+            ]
             if capture is not None:
                 for i, c in enumerate(cts):
                     if (node, i) in capture and c is not None:

@@ -1,9 +1,10 @@
-"""Pointwise ops: unary math, binary arithmetic with torch's promotion, comparisons, logic.
+"""Pointwise ops: unary math, binary arithmetic with torch's promotion, clamp, lerp, fill_ / copy_.
 
-Three module-level programs (``_unary``, ``_binary``, ``_ternary``) take the
-jnp function as a static argument; the public functions pick the result
-dtype with ``torch.result_type`` rules and dispatch. Python numbers go in as
-traced operands, so ``x * lr`` does not compile a new program per value.
+The generic programs (``_unary``, ``_binary``) take the jnp function as a
+static argument; the public functions pick the result dtype with
+``torch.result_type`` rules and dispatch. Python numbers go in as traced
+operands, so ``x * lr`` does not compile a new program per value.
+Comparisons and logic live in ``_logic.py`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,60 +17,10 @@ from .. import _dtype as D
 from .._dispatch import dispatch, not_differentiable
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from . import _logic
+from ._logic import *  # noqa: F403 - one family: pointwise
+from ._pointwise_base import P, _backward_name, _binop, _cap, _cast_to, _dtype_of, _float_of, _operand, _promote, _unary
 from ._util import check_tensor, is_number, to_out
-
-# ---------------------------------------------------------------- programs
-
-
-def _plain(f):
-    """A plain function calling ``f``: jnp ufuncs hash slowly in Python, and static arguments are hashed per call."""
-
-    def g(*args):
-        return f(*args)
-
-    g.__name__ = getattr(f, "__name__", "op")
-    return g
-
-
-_P = {}
-
-
-def P(f):
-    """The one plain wrapper of ``f`` (so jit caches stay shared)."""
-    if f not in _P:
-        _P[f] = _plain(f)
-    return _P[f]
-
-
-def _unary(x, *, f, dtype):
-    return f(x.astype(dtype))
-
-
-def _binary(a, b, *, f, dtype):
-    return f(jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype))
-
-
-def _cast_to(x, dtype):
-    return jnp.asarray(x).astype(dtype)
-
-
-def _operand(x, fname):
-    if isinstance(x, Tensor) or is_number(x):
-        return x
-    raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
-
-
-def _dtype_of(x) -> D.dtype:
-    return x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
-
-
-def _promote(*xs) -> D.dtype:
-    return D.result_type(*xs)
-
-
-def _float_of(d: D.dtype) -> D.dtype:
-    return d if d.category >= D._CATEGORY_FLOAT else D.get_default_dtype()
-
 
 # ---------------------------------------------------------------- unary
 
@@ -191,10 +142,6 @@ _ALIASES = {
 }
 
 
-def _backward_name(name: str) -> str:
-    return "".join(p.capitalize() for p in name.split("_")) + "Backward0"
-
-
 def _make_float_unary(name, f):
     gname = _backward_name(name)
 
@@ -261,25 +208,6 @@ def round(input, *, decimals: int = 0, out=None):  # noqa: A001 - torch's name
 
 
 # ---------------------------------------------------------------- binary arithmetic
-
-
-def _check_broadcast(a, b) -> None:
-    sa = a._value.shape if isinstance(a, Tensor) else ()
-    sb = b._value.shape if isinstance(b, Tensor) else ()
-    if sa == sb:
-        return
-    n = max(len(sa), len(sb))
-    for i in range(1, min(len(sa), len(sb)) + 1):
-        x, y = sa[-i], sb[-i]
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {n - i}"
-            )
-
-
-def _binop(f, a, b, dt, name):
-    _check_broadcast(a, b)
-    return dispatch(_binary, (a, b), (("f", f), ("dtype", dt.np)), name)
 
 
 def _scaled(a, b, alpha, *, dtype, sign):
@@ -436,155 +364,7 @@ fmin = _make_binary("fmin", P(jnp.fmin))
 copysign = _make_binary("copysign", P(jnp.copysign), floating=True, scalars=True)
 
 
-# ---------------------------------------------------------------- comparisons and logic
-
-
-def _make_compare(name, f, gname=None):
-    def op(input, other, *, out=None):
-        input, other = _operand(input, name), _operand(other, name)
-        return to_out(_binop(f, input, other, _promote(input, other), _backward_name(name)), out)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Mirrors torch.{name}."
-    return op
-
-
-eq = _make_compare("eq", P(jnp.equal))
-ne = not_equal = _make_compare("ne", P(jnp.not_equal))
-lt = less = _make_compare("lt", P(jnp.less))
-le = less_equal = _make_compare("le", P(jnp.less_equal))
-gt = greater = _make_compare("gt", P(jnp.greater))
-ge = greater_equal = _make_compare("ge", P(jnp.greater_equal))
-logical_and = _make_compare("logical_and", P(jnp.logical_and))
-logical_or = _make_compare("logical_or", P(jnp.logical_or))
-logical_xor = _make_compare("logical_xor", P(jnp.logical_xor))
-
-
-def _check_integral(name, *xs):
-    for x in xs:
-        d = x.dtype if isinstance(x, Tensor) else D.scalar_dtype(x)
-        if d.category > D._CATEGORY_INT:
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_cap(d)}'")
-
-
-def _cap(d: D.dtype) -> str:
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long"}
-    names.update(int32="Int", int16="Short", int8="Char", uint8="Byte", bool="Bool")
-    return names.get(d.name, d.name)
-
-
-def _make_bitwise(name, f):
-    def op(input, other, *, out=None):
-        input, other = _operand(input, name), _operand(other, name)
-        _check_integral(name, input, other)
-        return to_out(_binop(f, input, other, _promote(input, other), _backward_name(name)), out)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Mirrors torch.{name}."
-    return op
-
-
-bitwise_and = _make_bitwise("bitwise_and", P(jnp.bitwise_and))
-bitwise_or = _make_bitwise("bitwise_or", P(jnp.bitwise_or))
-bitwise_xor = _make_bitwise("bitwise_xor", P(jnp.bitwise_xor))
-bitwise_left_shift = _make_bitwise("bitwise_left_shift", P(jnp.left_shift))
-bitwise_right_shift = _make_bitwise("bitwise_right_shift", P(jnp.right_shift))
-
-
-def bitwise_not(input, *, out=None):
-    """Mirrors torch.bitwise_not."""
-    _check_integral("bitwise_not", input)
-    return to_out(dispatch(_unary, (input,), (("f", P(jnp.invert)), ("dtype", input.dtype.np))), out)
-
-
-def logical_not(input, *, out=None):
-    """Mirrors torch.logical_not."""
-    return to_out(dispatch(_unary, (input,), (("f", P(jnp.logical_not)), ("dtype", input.dtype.np))), out)
-
-
-def _isclose(a, b, *, rtol, atol, equal_nan, dtype):
-    a, b = a.astype(dtype), b.astype(dtype)
-    return jnp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
-    """Mirrors torch.isclose."""
-    if input.dtype != other.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
-    return dispatch(
-        _isclose, (input, other), (("rtol", rtol), ("atol", atol), ("equal_nan", equal_nan), ("dtype", input.dtype.np))
-    )
-
-
-def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
-    """Mirrors torch.allclose (returns a Python bool)."""
-    return bool(isclose(input, other, rtol, atol, equal_nan).all())
-
-
-def equal(input, other) -> bool:
-    """Mirrors torch.equal: same shape and same values."""
-    return input.shape == other.shape and bool(eq(input, other).all())
-
-
-def _nan_check(x, *, f):
-    return f(x)
-
-
-def _make_check(name, f):
-    def op(input):
-        check_tensor(input, name)
-        if input.dtype.category < D._CATEGORY_FLOAT and name != "isfinite":
-            return dispatch(_unary, (input,), (("f", P(jnp.zeros_like)), ("dtype", jnp.bool_)))
-        return dispatch(_nan_check, (input,), (("f", f),))
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Mirrors torch.{name}."
-    return op
-
-
-isnan = _make_check("isnan", P(jnp.isnan))
-isinf = _make_check("isinf", P(jnp.isinf))
-isfinite = _make_check("isfinite", P(jnp.isfinite))
-isposinf = _make_check("isposinf", P(jnp.isposinf))
-isneginf = _make_check("isneginf", P(jnp.isneginf))
-signbit = _make_check("signbit", P(jnp.signbit))
-
-
-# ---------------------------------------------------------------- where, masks, clamp
-
-
-def _where(c, a, b, *, dtype):
-    return jnp.where(c, _cast_to(a, dtype), _cast_to(b, dtype))
-
-
-def where(condition, input=None, other=None, *, out=None):
-    """Mirrors torch.where; ``where(cond)`` is ``nonzero(cond, as_tuple=True)``."""
-    if input is None and other is None:
-        from .index import nonzero
-
-        return nonzero(condition, as_tuple=True)
-    check_tensor(condition, "where", "condition")
-    if condition.dtype is not D.bool:
-        raise RuntimeError(
-            f"where expected condition to be a boolean tensor, but got a tensor with dtype {_cap(condition.dtype)}"
-        )
-    dt = _promote(input, other)
-    return to_out(dispatch(_where, (condition, input, other), (("dtype", dt.np),), "WhereBackward0"), out)
-
-
-def _masked_fill(x, mask, value):
-    return jnp.where(mask, jnp.asarray(value).astype(x.dtype), x)
-
-
-def masked_fill(input, mask, value):
-    """Mirrors torch.masked_fill."""
-    if mask.dtype is not D.bool:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_cap(mask.dtype)}")
-    if isinstance(value, Tensor) and value.ndim != 0:
-        raise RuntimeError(
-            f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
-        )
-    return dispatch(_masked_fill, (input, mask, value), (), "MaskedFillBackward0")
+# ---------------------------------------------------------------- clamp, lerp, addc*
 
 
 def _clamp(x, lo, hi, *, dtype):
@@ -685,139 +465,6 @@ def nan_to_num(input, nan: float = 0.0, posinf=None, neginf=None, *, out=None):
     )
 
 
-__all__ = [
-    *_unary_ops,
-    "round",
-    "add",
-    "sub",
-    "subtract",
-    "rsub",
-    "mul",
-    "multiply",
-    "div",
-    "divide",
-    "true_divide",
-    "floor_divide",
-    "remainder",
-    "fmod",
-    "pow",
-    "float_power",
-    "atan2",
-    "arctan2",
-    "hypot",
-    "logaddexp",
-    "logaddexp2",
-    "xlogy",
-    "maximum",
-    "minimum",
-    "fmax",
-    "fmin",
-    "copysign",
-    "eq",
-    "ne",
-    "not_equal",
-    "lt",
-    "less",
-    "le",
-    "less_equal",
-    "gt",
-    "greater",
-    "ge",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "logical_not",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "bitwise_not",
-    "bitwise_left_shift",
-    "bitwise_right_shift",
-    "isclose",
-    "allclose",
-    "equal",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "isposinf",
-    "isneginf",
-    "signbit",
-    "where",
-    "masked_fill",
-    "clamp",
-    "clip",
-    "clamp_min",
-    "clamp_max",
-    "lerp",
-    "addcmul",
-    "addcdiv",
-    "nan_to_num",
-]
-
-_METHOD_EXCLUDE = {"where", "allclose", "equal", "isclose", "float_power", "logaddexp2"}
-METHODS = [n for n in __all__ if n not in _METHOD_EXCLUDE] + [
-    "allclose",
-    "equal",
-    "isclose",
-    "float_power",
-    "logaddexp2",
-]
-INPLACE = [
-    *[n for n in _unary_ops if n not in ("relu",)],
-    "relu",
-    "round",
-    "add",
-    "sub",
-    "subtract",
-    "mul",
-    "multiply",
-    "div",
-    "divide",
-    "true_divide",
-    "floor_divide",
-    "remainder",
-    "fmod",
-    "pow",
-    "float_power",
-    "atan2",
-    "arctan2",
-    "hypot",
-    "xlogy",
-    "copysign",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "logical_not",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "bitwise_not",
-    "bitwise_left_shift",
-    "bitwise_right_shift",
-    "masked_fill",
-    "clamp",
-    "clip",
-    "clamp_min",
-    "clamp_max",
-    "lerp",
-    "addcmul",
-    "addcdiv",
-    "nan_to_num",
-]
-
-
 # ---------------------------------------------------------------- fill_, zero_, copy_ (Tensor methods only)
 
 
@@ -856,3 +503,45 @@ def copy_(self, src, non_blocking: bool = False):
 
 
 TENSOR_ONLY = ["fill_", "zero_", "copy_"]
+
+_OWN = [
+    *_unary_ops,
+    "round",
+    "add",
+    "sub",
+    "subtract",
+    "rsub",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "float_power",
+    "atan2",
+    "arctan2",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "xlogy",
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "copysign",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+    "addcmul",
+    "addcdiv",
+    "nan_to_num",
+]
+__all__ = _OWN + _logic.__all__
+METHODS = _OWN + _logic.METHODS
+_NO_INPLACE = {"rsub", "logaddexp", "logaddexp2", "maximum", "minimum", "fmax", "fmin"}
+INPLACE = [n for n in _OWN if n not in _NO_INPLACE] + _logic.INPLACE

@@ -13,7 +13,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--record-references",
         action="store_true",
-        help="store torch's results in compat_tests/references/ (needs torch; run without xdist)",
+        help="store torch's results in compat_tests/references/ (needs torch)",
     )
 
 

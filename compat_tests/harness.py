@@ -262,7 +262,15 @@ class References:
         self.recorded.setdefault(module, {})[key] = value
 
     def save(self):
+        """Merge this process's recordings into the files (xdist workers take turns under a lock)."""
+        import fcntl
+
         os.makedirs(REFERENCES, exist_ok=True)
+        with open(os.path.join(REFERENCES, ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._save()
+
+    def _save(self):
         for module, entries in self.recorded.items():
             path = self._path(module)
             old = pickle.load(gzip.open(path)) if os.path.exists(path) else {}

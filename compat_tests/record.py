@@ -10,7 +10,7 @@ import pytest
 
 def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
-    return pytest.main([here, "-p", "no:xdist", "-q", "--record-references", *sys.argv[1:]])
+    return pytest.main([here, "-q", "--record-references", *(sys.argv[1:] or ["-n", "2"])])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Each op is a module-level jnp program plus static arguments (dims already normalized), run through
 ``dispatch``. Ops that return ``(values, indices)`` compute the indices first and gather the values with
 them, so the gradient lands on the selected element, as in torch. Where torch's gradient convention
-differs from JAX's (an even split among NaN ties, norms at zero), a small ``custom_jvp`` states torch's
-rule; it stays differentiable, so higher-order gradients work.
+differs from JAX's (``max()`` and ``median()`` split it evenly among equal elements, NaN included), a
+small ``custom_jvp`` states torch's rule; it stays differentiable, so higher-order gradients work.
+``norm`` is torch.norm's dispatch onto linalg.vector_norm / matrix_norm.
 
 A 0-d tensor accepts dim 0 and -1: the single-dim programs see it as shape (1,) and reshape back.
 """
@@ -17,6 +18,7 @@ import functools
 import math
 import sys
 import types
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -26,8 +28,9 @@ from jax import lax
 from .. import _dtype as D
 from .._dispatch import dispatch
 from .._tensor import Tensor, _is_tracer
-from ._util import check_tensor, dims, is_number, to_out, wrap_dim
+from ._util import check_tensor, dims, to_out, wrap_dim
 from .index import _data_dependent
+from .linalg import matrix_norm, vector_norm
 from .pointwise import maximum, minimum
 
 # ---------------------------------------------------------------- return types
@@ -91,7 +94,7 @@ def _axes(dim, ndim: int, empty_is_all: bool = True) -> tuple:
 
 def _one_dim(input: Tensor, dim, fname: str, nonempty: bool = False) -> int:
     """A single wrapped dim (0 for a 0-d tensor, seen as shape (1,) by the programs)."""
-    if isinstance(dim, (tuple, list)) or not isinstance(dim, (int, np.integer)):
+    if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'dim' must be int, not {type(dim).__name__}")
     d = wrap_dim(int(dim), input.ndim)
     if nonempty and input.ndim and input.shape[d] == 0:
@@ -134,6 +137,20 @@ def _upcast(d):
     return jnp.promote_types(d, jnp.float32) if jnp.issubdtype(d, jnp.floating) else d
 
 
+def _numpy_names(fn):
+    """torch's argument parser also takes NumPy's ``axis`` and ``keepdims`` for ``dim`` and ``keepdim``."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return op
+
+
 @jax.custom_jvp
 def _spread(x, v):
     """``v`` (a max, min or median of ``x``, dims kept): torch splits its gradient evenly among the
@@ -163,6 +180,7 @@ def _reduction(f, input, axis, keepdim, dtype, name):
     return dispatch(_reduce, (input,), static, name)
 
 
+@_numpy_names
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.sum."""
     check_tensor(input, "sum")
@@ -171,6 +189,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):  # noq
     return to_out(_reduction(jnp.sum, input, axis, keepdim, _acc_dtype(input, dtype), name), out)
 
 
+@_numpy_names
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Mirrors torch.nansum."""
     check_tensor(input, "nansum")
@@ -193,6 +212,7 @@ def _float_dtype(input, dtype, fname):
     return dt
 
 
+@_numpy_names
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Mirrors torch.mean (floating inputs only, or an explicit floating dtype)."""
     check_tensor(input, "mean")
@@ -201,6 +221,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     return to_out(_reduction(jnp.mean, input, _axes(dim, input.ndim), keepdim, dt, name), out)
 
 
+@_numpy_names
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Mirrors torch.nanmean."""
     check_tensor(input, "nanmean")
@@ -212,13 +233,16 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     return to_out(_reduction(jnp.nanmean, input, _axes(dim, input.ndim), keepdim, dt, "NanmeanBackward0"), out)
 
 
+@_numpy_names
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):
     """Mirrors torch.prod (one dim or all; JAX's gradient handles zeros as torch does)."""
     check_tensor(input, "prod")
     axis = tuple(range(input.ndim)) if dim is None else (_one_dim(input, dim, "prod"),)
     axis = axis if input.ndim else ()
     dt = _acc_dtype(input, dtype)
-    return to_out(_reduction(jnp.prod, input, axis, keepdim, dt, "ProdBackward1" if dim is not None else "ProdBackward0"), out)
+    return to_out(
+        _reduction(jnp.prod, input, axis, keepdim, dt, "ProdBackward1" if dim is not None else "ProdBackward0"), out
+    )
 
 
 # ---------------------------------------------------------------- max, min, argmax
@@ -256,14 +280,16 @@ def _max_min(input, dim, keepdim, other, out, largest):
     d = _one_dim(input, dim, name, nonempty=True)
     static = (("axis", d), ("keepdims", builtins.bool(keepdim) and input.ndim > 0), ("largest", largest))
     r = dispatch(_extreme_dim, (input,), static, name.capitalize() + "Backward0")
-    return to_out(_NAMED[name](*r), out)
+    return _NAMED[name](*to_out(r, out))
 
 
+@_numpy_names
 def max(input, dim=None, keepdim: bool = False, *, other=None, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.max: of all elements, ``(values, indices)`` along ``dim``, or ``maximum(input, other)``."""
     return _max_min(input, dim, keepdim, other, out, largest=True)
 
 
+@_numpy_names
 def min(input, dim=None, keepdim: bool = False, *, other=None, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.min: of all elements, ``(values, indices)`` along ``dim``, or ``minimum(input, other)``."""
     return _max_min(input, dim, keepdim, other, out, largest=False)
@@ -277,11 +303,13 @@ def _amax_amin(input, dim, keepdim, out, f, name):
     return to_out(_reduction(f, input, axis, keepdim, input.dtype, name.capitalize() + "Backward0"), out)
 
 
+@_numpy_names
 def amax(input, dim=(), keepdim: bool = False, *, out=None):
     """Mirrors torch.amax."""
     return _amax_amin(input, dim, keepdim, out, jnp.max, "amax")
 
 
+@_numpy_names
 def amin(input, dim=(), keepdim: bool = False, *, out=None):
     """Mirrors torch.amin."""
     return _amax_amin(input, dim, keepdim, out, jnp.min, "amin")
@@ -291,6 +319,7 @@ def _aminmax(x, *, axis, keepdims):
     return jnp.min(x, axis, keepdims=keepdims), jnp.max(x, axis, keepdims=keepdims)
 
 
+@_numpy_names
 def aminmax(input, *, dim=None, keepdim: bool = False, out=None):
     """Mirrors torch.aminmax: ``(min, max)``."""
     check_tensor(input, "aminmax")
@@ -306,7 +335,7 @@ def aminmax(input, *, dim=None, keepdim: bool = False, out=None):
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         axis = (d,) if input.ndim else ()
     r = dispatch(_aminmax, (input,), (("axis", axis), ("keepdims", builtins.bool(keepdim))), "AminmaxBackward0")
-    return to_out(_AMINMAX(*r), out)
+    return _AMINMAX(*to_out(r, out))
 
 
 def _argmax_argmin(input, dim, keepdim, largest):
@@ -324,11 +353,13 @@ def _argmax_argmin(input, dim, keepdim, largest):
     return dispatch(_arg_extreme, (input,), static)
 
 
+@_numpy_names
 def argmax(input, dim=None, keepdim: bool = False):
     """Mirrors torch.argmax (first occurrence; NaN counts as the max)."""
     return _argmax_argmin(input, dim, keepdim, largest=True)
 
 
+@_numpy_names
 def argmin(input, dim=None, keepdim: bool = False):
     """Mirrors torch.argmin (first occurrence; NaN counts as the min)."""
     return _argmax_argmin(input, dim, keepdim, largest=False)
@@ -369,27 +400,39 @@ def _var_args(fname, input, dim, unbiased, keepdim, correction):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return (("axis", _axes(dim, input.ndim)), ("correction", correction), ("keepdims", builtins.bool(keepdim)))
+    axis = _axes(dim, input.ndim)
+    if math.prod(input.shape[a] for a in axis) - correction <= 0:
+        warnings.warn(
+            f"{fname}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+            "(input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return (("axis", axis), ("correction", correction), ("keepdims", builtins.bool(keepdim)))
 
 
+@_numpy_names
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
     """Mirrors torch.var (``unbiased`` or ``correction``; ``var(input, unbiased)`` too)."""
     static = _var_args("var", input, dim, unbiased, keepdim, correction) + (("sqrt", False),)
     return to_out(dispatch(_var_program, (input,), static, "VarBackward0"), out)
 
 
+@_numpy_names
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
     """Mirrors torch.std (``unbiased`` or ``correction``; ``std(input, unbiased)`` too)."""
     static = _var_args("std", input, dim, unbiased, keepdim, correction) + (("sqrt", True),)
     return to_out(dispatch(_var_program, (input,), static, "StdBackward0"), out)
 
 
+@_numpy_names
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
     """Mirrors torch.var_mean: ``(var, mean)``."""
     static = _var_args("var_mean", input, dim, unbiased, keepdim, correction) + (("sqrt", False),)
     return to_out(dispatch(_moments, (input,), static, "VarMeanBackward0"), out)
 
 
+@_numpy_names
 def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None):
     """Mirrors torch.std_mean: ``(std, mean)``."""
     static = _var_args("std_mean", input, dim, unbiased, keepdim, correction) + (("sqrt", True),)
@@ -399,133 +442,21 @@ def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correctio
 # ---------------------------------------------------------------- norm
 
 
-@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
-def _vnorm(x, p, axis, keepdims):
-    """The vector p-norm of ``x`` over ``axis``; its JVP is torch's norm_backward (0 at 0, not nan)."""
-    a = jnp.abs(x)
-    if p == math.inf:
-        return jnp.max(a, axis, keepdims=keepdims)
-    if p == -math.inf:
-        return jnp.min(a, axis, keepdims=keepdims)
-    if p == 0:
-        return jnp.sum(a != 0, axis, keepdims=keepdims).astype(a.dtype)
-    if p == 1:
-        return jnp.sum(a, axis, keepdims=keepdims)
-    if p == 2:
-        return jnp.sqrt(jnp.sum(a * a, axis, keepdims=keepdims))
-    return jnp.sum(a**p, axis, keepdims=keepdims) ** (1 / p)
-
-
-def _inv_pow(n, e):
-    """``1 / n**e``, and 0 where n == 0 (with no inf left for a second derivative to meet)."""
-    zero = n == 0
-    return jnp.where(zero, 0, 1 / jnp.where(zero, 1, n) ** e)
-
-
-def _vnorm_grad(x, n, p, axis):
-    """d norm / d x, as torch's norm_backward computes it (``n`` with the reduced dims kept)."""
-    a, sgn = jnp.abs(x), jnp.sign(x)
-    if p == 0:
-        return jnp.zeros_like(x)
-    if p == 1:
-        return sgn
-    if p == 2:
-        return x * _inv_pow(n, 1)
-    if math.isinf(p):
-        mask = ((a == n) | jnp.isnan(a)).astype(a.dtype)
-        return sgn * mask / jnp.sum(mask, axis, keepdims=True)
-    if p < 1:
-        return sgn * jnp.where(x == 0, 0, jnp.where(x == 0, 1, a) ** (p - 1)) * n ** (1 - p)
-    if p < 2:
-        return sgn * a ** (p - 1) * _inv_pow(n, p - 1)
-    return x * a ** (p - 2) * _inv_pow(n, p - 1)
-
-
-@_vnorm.defjvp
-def _vnorm_jvp(p, axis, keepdims, primals, tangents):
-    (x,), (tx,) = primals, tangents
-    n = _vnorm(x, p, axis, keepdims)
-    g = _vnorm_grad(x, n if keepdims else jnp.expand_dims(n, axis), p, axis)
-    return n, jnp.sum(jnp.real(jnp.conj(g) * tx), axis, keepdims=keepdims)
-
-
-def _pnorm(x, *, p, axis, keepdims, dtype):
-    return _vnorm(x.astype(dtype), p, axis, keepdims)
-
-
-def _nuclear(x, *, axes, keepdims, dtype):
-    m = jnp.moveaxis(x.astype(dtype), axes, (-2, -1))
-    r = jnp.sum(jnp.linalg.svd(m, compute_uv=False), -1)
-    return jnp.expand_dims(r, tuple(sorted(axes))) if keepdims else r
-
-
-def _norm_dtype(input: Tensor, dtype, fname: str) -> D.dtype:
-    if not _is_float(input.dtype):
-        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {_cap(input.dtype)}")
-    if dtype is None:
-        return input.dtype
-    if not _is_float(dtype):
-        raise RuntimeError(f"{fname}: dtype should be floating point or complex, but got {_cap(dtype)}")
-    if D.promote_types(input.dtype, dtype) != dtype:
-        raise RuntimeError(
-            f"{fname}: the dtype of the input ({_cap(input.dtype)}) should be convertible without narrowing to the "
-            f"specified dtype ({_cap(dtype)})"
-        )
-    return dtype
-
-
-def _vector_norm(input, ord, dim, keepdim, dtype):
-    """torch.linalg.vector_norm."""
-    dt = _norm_dtype(input, dtype, "linalg.vector_norm")
-    axis = _axes(dim, input.ndim)
-    p = builtins.float(ord)
-    if math.isinf(p):
-        if input.numel() == 0 and len(axis) == input.ndim:
-            raise RuntimeError(
-                "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not "
-                "have an identity"
-            )
-        for a in axis:
-            if input.shape[a] == 0:
-                raise RuntimeError(
-                    f"linalg.vector_norm cannot compute the inf norm on the dimension {a}because this dimension is "
-                    "empty and the operation does not have an identity"
-                )
-    static = (("p", p), ("axis", axis), ("keepdims", builtins.bool(keepdim)), ("dtype", dt.np))
-    return dispatch(_pnorm, (input,), static, "LinalgVectorNormBackward0")
-
-
-def _matrix_norm(input, ord, dim, keepdim, dtype):
-    """torch.linalg.matrix_norm for 'fro' and 'nuc'."""
-    axes = tuple(range(input.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
-    if len(axes) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, axes))}")
-    if ord not in ("fro", "nuc"):
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    axes = tuple(wrap_dim(a, input.ndim) for a in axes)
-    if axes[0] == axes[1]:
-        raise RuntimeError("linalg.matrix_norm: dims must be different.")
-    if ord == "fro":
-        return _vector_norm(input, 2, axes, keepdim, dtype)
-    dt = _norm_dtype(input, dtype, "linalg.matrix_norm")
-    static = (("axes", axes), ("keepdims", builtins.bool(keepdim)), ("dtype", dt.np))
-    return dispatch(_nuclear, (input,), static, "LinalgMatrixNormBackward0")
-
-
 def norm(input, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None):
-    """Mirrors torch.norm and Tensor.norm (vector p-norms, 'fro', 'nuc')."""
+    """Mirrors torch.norm and Tensor.norm: linalg.vector_norm, or linalg.matrix_norm for 'nuc' (and for
+    'fro' over more than two dims, which torch rejects)."""
     check_tensor(input, "norm")
     if isinstance(out, D.dtype):  # Tensor.norm(p, dim, keepdim, dtype): the method has no ``out``
         out, dtype = None, out
     if isinstance(p, Tensor):
-        p = p.item()
-    if p is None:
+        p = p.item()  # the order picks the program, so it must be concrete
+    if p is None or (p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)):
         p = 2
-    if isinstance(p, str):
-        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
-            return to_out(_vector_norm(input, 2, dim, keepdim, dtype), out)
-        return to_out(_matrix_norm(input, p, dim, keepdim, dtype), out)
-    return to_out(_vector_norm(input, p, dim, keepdim, dtype), out)
+    if not isinstance(p, str):
+        # dims normalized here: duplicates are an error, and a 0-d tensor takes dim 0 / -1
+        return vector_norm(input, p, _axes(dim, input.ndim), keepdim, dtype=dtype, out=out)
+    dim = tuple(range(input.ndim)) if dim is None else dim
+    return matrix_norm(input, p, dim, keepdim, dtype=dtype, out=out)
 
 
 # ---------------------------------------------------------------- logsumexp, softmax
@@ -542,6 +473,7 @@ def _logsumexp(x, *, axis, keepdims, dtype):
     return _squeeze(r, axis, keepdims)
 
 
+@_numpy_names
 def logsumexp(input, dim, keepdim: bool = False, *, out=None):
     """Mirrors torch.logsumexp (integers are computed in the default float dtype)."""
     check_tensor(input, "logsumexp")
@@ -561,19 +493,22 @@ def _softmax(x, *, f, axis, dtype):
 
 def _softmax_op(input, dim, dtype, f, name):
     check_tensor(input, name)
+    d = _one_dim(input, dim, name)
     if dtype is None and not _is_float(input.dtype):
-        where = "lastdim_" if input.ndim == 0 or wrap_dim(dim, input.ndim) == input.ndim - 1 else ""
+        where = "lastdim_" if d == builtins.max(input.ndim - 1, 0) else ""
         raise NotImplementedError(f"\"{name}_{where}kernel_impl\" not implemented for '{_cap(input.dtype)}'")
     dt = dtype or input.dtype
-    static = (("f", f), ("axis", _one_dim(input, dim, name)), ("dtype", dt.np))
+    static = (("f", f), ("axis", d), ("dtype", dt.np))
     return dispatch(_softmax, (input,), static, "".join(s.capitalize() for s in name.split("_")) + "Backward0")
 
 
+@_numpy_names
 def softmax(input, dim: int, dtype=None):
     """Mirrors torch.softmax / Tensor.softmax (half types are computed in float32)."""
     return _softmax_op(input, dim, dtype, jax.nn.softmax, "softmax")
 
 
+@_numpy_names
 def log_softmax(input, dim: int, dtype=None):
     """Mirrors torch.log_softmax / Tensor.log_softmax."""
     return _softmax_op(input, dim, dtype, jax.nn.log_softmax, "log_softmax")
@@ -592,11 +527,13 @@ def _cum_op(input, dim, dtype, f, fname, name):
     return dispatch(_cumulative, (input,), static, name)
 
 
+@_numpy_names
 def cumsum(input, dim: int, *, dtype=None, out=None):
     """Mirrors torch.cumsum."""
     return to_out(_cum_op(input, dim, _acc_dtype(input, dtype), jnp.cumsum, "cumsum", "CumsumBackward0"), out)
 
 
+@_numpy_names
 def cumprod(input, dim: int, *, dtype=None, out=None):
     """Mirrors torch.cumprod."""
     return to_out(_cum_op(input, dim, _acc_dtype(input, dtype), jnp.cumprod, "cumprod", "CumprodBackward0"), out)
@@ -606,6 +543,7 @@ def _cumlogsumexp(x, axis):
     return lax.cumlogsumexp(x, axis=axis)
 
 
+@_numpy_names
 def logcumsumexp(input, dim: int, *, out=None):
     """Mirrors torch.logcumsumexp."""
     check_tensor(input, "logcumsumexp")
@@ -639,14 +577,16 @@ def _cum_extreme_op(input, dim, out, largest):
     check_tensor(input, name)
     static = (("axis", _one_dim(input, dim, name)), ("largest", largest))
     r = dispatch(_cum_extreme, (input,), static, name.capitalize() + "Backward0")
-    return to_out(_NAMED[name](*r), out)
+    return _NAMED[name](*to_out(r, out))
 
 
+@_numpy_names
 def cummax(input, dim: int, *, out=None):
     """Mirrors torch.cummax: ``(values, indices)``, the last index among ties."""
     return _cum_extreme_op(input, dim, out, largest=True)
 
 
+@_numpy_names
 def cummin(input, dim: int, *, out=None):
     """Mirrors torch.cummin: ``(values, indices)``, the last index among ties."""
     return _cum_extreme_op(input, dim, out, largest=False)
@@ -662,20 +602,28 @@ def _logical(x, *, f, axis, keepdims, dtype):
 def _all_any(input, dim, keepdim, f, name):
     check_tensor(input, name)
     dt = np.uint8 if input.dtype is D.uint8 else np.bool_
-    static = (("f", f), ("axis", _axes(dim, input.ndim, empty_is_all=False)), ("keepdims", builtins.bool(keepdim)), ("dtype", dt))
+    static = (
+        ("f", f),
+        ("axis", _axes(dim, input.ndim, empty_is_all=False)),
+        ("keepdims", builtins.bool(keepdim)),
+        ("dtype", dt),
+    )
     return dispatch(_logical, (input,), static)
 
 
+@_numpy_names
 def all(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.all (bool result; uint8 stays uint8)."""
     return to_out(_all_any(input, dim, keepdim, jnp.all, "all"), out)
 
 
+@_numpy_names
 def any(input, dim=None, keepdim: bool = False, *, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.any (bool result; uint8 stays uint8)."""
     return to_out(_all_any(input, dim, keepdim, jnp.any, "any"), out)
 
 
+@_numpy_names
 def count_nonzero(input, dim=None):
     """Mirrors torch.count_nonzero."""
     check_tensor(input, "count_nonzero")
@@ -687,7 +635,7 @@ def count_nonzero(input, dim=None):
 
 
 def _argsort(x, *, axis, descending):
-    # always stable, as torch's CPU sort is; NaN sorts as the largest value
+    # always stable (torch's unstable CPU sort agrees up to 16 elements); NaN sorts as the largest value
     i = jnp.argsort(jnp.atleast_1d(x), axis=axis, stable=True, descending=descending)
     return i.astype(jnp.int64).reshape(x.shape)
 
@@ -697,15 +645,18 @@ def _sort(x, *, axis, descending):
     return jnp.take_along_axis(jnp.atleast_1d(x), i, axis).reshape(x.shape), i.reshape(x.shape)
 
 
+@_numpy_names
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False, *, out=None):
-    """Mirrors torch.sort: ``(values, indices)``. Always stable (torch's CPU sort is too)."""
+    """Mirrors torch.sort: ``(values, indices)``. Always stable; torch's default unstable CPU sort may
+    order equal elements of slices longer than 16 differently."""
     check_tensor(input, "sort")
     static = (("axis", _one_dim(input, dim, "sort")), ("descending", builtins.bool(descending)))
-    return to_out(_NAMED["sort"](*dispatch(_sort, (input,), static, "SortBackward0")), out)
+    return _NAMED["sort"](*to_out(dispatch(_sort, (input,), static, "SortBackward0"), out))
 
 
+@_numpy_names
 def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):
-    """Mirrors torch.argsort (always stable)."""
+    """Mirrors torch.argsort (always stable, as torch.sort here)."""
     check_tensor(input, "argsort")
     static = (("axis", _one_dim(input, dim, "argsort")), ("descending", builtins.bool(descending)))
     return dispatch(_argsort, (input,), static)
@@ -723,6 +674,7 @@ def _topk(x, *, k, axis, largest):
     return (v.reshape(()), i.reshape(())) if x.ndim == 0 and k == 1 else (v, i)
 
 
+@_numpy_names
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out=None):  # noqa: A002
     """Mirrors torch.topk. Among equal values the lower index comes first; torch's CPU order at ties is
     its selection algorithm's, and ``sorted=False`` still returns them sorted."""
@@ -733,7 +685,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     if not 0 <= k <= (input.shape[d] if input.ndim else 1):
         raise RuntimeError("selected index k out of range")
     static = (("k", int(k)), ("axis", d), ("largest", builtins.bool(largest)))
-    return to_out(_NAMED["topk"](*dispatch(_topk, (input,), static, "TopkBackward0")), out)
+    return _NAMED["topk"](*to_out(dispatch(_topk, (input,), static, "TopkBackward0"), out))
 
 
 def _take_sorted(x, pos, *, axis, keepdims):
@@ -748,6 +700,7 @@ def _kthvalue(x, *, k, axis, keepdims):
     return _take_sorted(x, pos, axis=axis, keepdims=keepdims)
 
 
+@_numpy_names
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False, *, out=None):
     """Mirrors torch.kthvalue. Among equal values the stable sort's order decides the index; torch's
     CPU quickselect may pick another of the equal elements."""
@@ -756,7 +709,7 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False, *, out=None):
     if not 1 <= k <= (input.shape[d] if input.ndim else 1):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     static = (("k", int(k)), ("axis", d), ("keepdims", builtins.bool(keepdim) and input.ndim > 0))
-    return to_out(_NAMED["kthvalue"](*dispatch(_kthvalue, (input,), static, "KthvalueBackward0")), out)
+    return _NAMED["kthvalue"](*to_out(dispatch(_kthvalue, (input,), static, "KthvalueBackward0"), out))
 
 
 # ---------------------------------------------------------------- median, mode, quantile
@@ -799,14 +752,16 @@ def _median_op(input, dim, keepdim, out, ignore_nan):
         return to_out(dispatch(_median_all, (input,), (("ignore_nan", ignore_nan),), "MedianBackward0"), out)
     d = _one_dim(input, dim, name, nonempty=True)
     static = (("axis", d), ("keepdims", builtins.bool(keepdim) and input.ndim > 0), ("ignore_nan", ignore_nan))
-    return to_out(_NAMED[name](*dispatch(_median_dim, (input,), static, "MedianBackward1")), out)
+    return _NAMED[name](*to_out(dispatch(_median_dim, (input,), static, "MedianBackward1"), out))
 
 
+@_numpy_names
 def median(input, dim=None, keepdim: bool = False, *, out=None):
     """Mirrors torch.median: the lower median of all elements, or ``(values, indices)`` along ``dim``."""
     return _median_op(input, dim, keepdim, out, ignore_nan=False)
 
 
+@_numpy_names
 def nanmedian(input, dim=None, keepdim: bool = False, *, out=None):
     """Mirrors torch.nanmedian: median ignoring NaN. For an all-NaN slice the index is the first NaN's;
     torch's is unspecified."""
@@ -834,13 +789,14 @@ def _mode(x, *, axis, keepdims):
     return _squeeze(jnp.take_along_axis(x1, i, axis), axis, keepdims), _squeeze(i, axis, keepdims)
 
 
+@_numpy_names
 def mode(input, dim: int = -1, keepdim: bool = False, *, out=None):
     """Mirrors torch.mode: the smallest most frequent value and its last index. Torch's CPU index is
     the last one only for slices of up to 16 elements (beyond, its unstable sort decides)."""
     check_tensor(input, "mode")
     d = _one_dim(input, dim, "mode", nonempty=True)
     static = (("axis", d), ("keepdims", builtins.bool(keepdim) and input.ndim > 0))
-    return to_out(_NAMED["mode"](*dispatch(_mode, (input,), static, "ModeBackward0")), out)
+    return _NAMED["mode"](*to_out(dispatch(_mode, (input,), static, "ModeBackward0"), out))
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -876,8 +832,6 @@ def _quantile(x, q, *, axis, keepdims, mode, ignore_nan, scalar_q):
     return r[0] if scalar_q else r
 
 
-
-
 def _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan):
     name = "nanquantile" if ignore_nan else "quantile"
     check_tensor(input, name)
@@ -897,8 +851,7 @@ def _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan):
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(
-            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, but got "
-            f"{interpolation}"
+            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, but got {interpolation}"
         )
     if isinstance(q, Tensor) and interpolation != "linear":
         q = q.detach()  # only linear interpolation weights depend on q; torch's q gets no gradient otherwise
@@ -909,11 +862,13 @@ def _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan):
     return to_out(dispatch(_quantile, (input, q), static, "QuantileBackward0"), out)
 
 
+@_numpy_names
 def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear", out=None):
     """Mirrors torch.quantile."""
     return _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan=False)
 
 
+@_numpy_names
 def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear", out=None):
     """Mirrors torch.nanquantile."""
     return _quantile_op(input, q, dim, keepdim, interpolation, out, ignore_nan=True)
@@ -959,8 +914,8 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
     d = 0 if dim is None else wrap_dim(dim, a.ndim)
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, d, 0)
     n = flat.shape[0]
-    change = np.ones(n, bool)
-    change[1:] = (flat[1:] != flat[:-1]).reshape(n - 1, -1).any(axis=1) if n > 1 else change[1:]
+    ne = flat[1:] != flat[:-1]
+    change = np.concatenate([np.ones(builtins.min(n, 1), bool), ne.any(axis=tuple(range(1, ne.ndim)))])
     starts = np.flatnonzero(change)
     inv = np.cumsum(change) - 1
     v = np.take(flat, starts, axis=0)

@@ -389,3 +389,14 @@ def test_vjp_is_jitted_and_cached():
     for _ in range(3):
         (x * 2).sum().backward()
     assert len(_dispatch._vjp_cache) == n
+
+
+OUT_CASES = [
+    Case("out-grad-error", lambda lib, a, b: lib.add(a, b, out=lib.zeros(3)), np.ones(3, np.float32), np.ones(3, np.float32)),
+    Case("out-no-grad", lambda lib, a, b: lib.mul(a, b, out=lib.zeros(3)), np.ones(3, np.float32), np.ones(3, np.float32), grad=False),
+]
+
+
+@pytest.mark.parametrize("case", OUT_CASES, ids=repr)
+def test_out(case, compat):
+    compat(case)

@@ -48,6 +48,14 @@ def to_out(result: Tensor, out: Tensor | None) -> Tensor:
     """Write ``result`` into ``out`` (torch's ``out=``), resizing it if needed."""
     if out is None:
         return result
+    from ..autograd import grad_mode
+
+    results = result if isinstance(result, (tuple, list)) else (result,)
+    if grad_mode.is_grad_enabled() and any(isinstance(r, Tensor) and r.requires_grad for r in results):
+        raise RuntimeError(
+            "functions with out=... arguments don't support automatic differentiation, but one of the arguments "
+            "requires grad."
+        )
     if isinstance(out, (tuple, list)):
         for o, r in zip(out, result):
             to_out(r, o)

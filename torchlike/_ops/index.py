@@ -1,4 +1,5 @@
-"""Indexing: ``__getitem__`` / ``__setitem__`` and gather, scatter, index_*, masked_*, take, nonzero.
+"""Indexing: ``__getitem__``, ``__setitem__`` and ``index_put``; gather, scatter, index_*, masked_*,
+take and nonzero live in ``_gather_scatter`` and are re-exported here.
 
 Basic indexing (ints, slices, None, Ellipsis) returns a view; anything with a
 tensor, list or array in it copies, as in torch. torch applies integer indices
@@ -15,24 +16,37 @@ import builtins
 import operator
 import warnings
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
 from .._dispatch import dispatch
 from .._tensor import Tensor, _is_tracer
-from ._util import is_number, to_out, wrap_dim
-from .shape import _ALL, _v_index
+from ._gather_scatter import (
+    _cap,
+    _data_dependent,  # noqa: F401 - other families raise it too
+    _lo_hi,
+    _mask_array,
+    argwhere,
+    gather,
+    index_add,
+    index_copy,
+    index_fill,
+    index_select,
+    masked_scatter,
+    masked_select,
+    nonzero,
+    put,
+    scatter,
+    scatter_add,
+    scatter_reduce,
+    take,
+    take_along_dim,
+)
+from ._util import is_number
+from ._views import _ALL, _v_index
 
 # ---------------------------------------------------------------- parsing an index
-
-
-def _data_dependent(what: str):
-    raise RuntimeError(
-        f"{what} has a data-dependent output shape, which cannot be traced (inside torchlike.compile or "
-        "torchlike.func). Use torch.where with a mask instead, or run this part eagerly."
-    )
 
 
 def _oob(index, dim: int, size: int) -> IndexError:
@@ -41,6 +55,13 @@ def _oob(index, dim: int, size: int) -> IndexError:
 
 def _norm_slice(s: slice, n: int):
     """A slice as a canonical, hashable (start, stop, step) of non-negative ints (or _ALL)."""
+    if (
+        s.step is None
+        and type(s.start) is builtins.int
+        and type(s.stop) is builtins.int
+        and 0 <= s.start <= s.stop <= n
+    ):
+        return _ALL if s.stop - s.start == n else (s.start, s.stop, 1)
     step = 1 if s.step is None else operator.index(s.step)
     if step <= 0:
         raise ValueError("step must be greater than zero")
@@ -52,8 +73,8 @@ def _norm_slice(s: slice, n: int):
     length = len(range(start, stop, step))
     if length == n:
         return _ALL
-    if length <= 1:
-        return (start, start + length, 1) if length else (0, 0, 1)
+    if length <= 1:  # an empty slice keeps its start: torch's storage_offset counts it
+        return (start, start + length, 1) if length else (min(start, n), min(start, n), 1)
     return (start, start + (length - 1) * step + 1, step)
 
 
@@ -64,6 +85,13 @@ def _as_tuple(key) -> tuple:
     if isinstance(key, list) and len(key) < 32:
         for k in key:
             if isinstance(k, (Tensor, list, tuple, slice)) or k is None or k is Ellipsis:
+                warnings.warn(
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                    "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                    "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result",
+                    UserWarning,
+                    stacklevel=4,
+                )
                 return tuple(key)
     return (key,)
 
@@ -83,6 +111,8 @@ def _classify(k):
         return _INT, builtins.int(k), 1
     if isinstance(k, slice):
         return _SLICE, k, 1
+    if isinstance(k, str):  # torch tries to make a tensor of it
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
     if isinstance(k, Tensor):
         dt = k.dtype
         if dt is D.bool or dt is D.uint8:
@@ -109,14 +139,6 @@ def _classify(k):
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got "
         f"{type(k).__name__})"
     )
-
-
-def _mask_array(m, what: str) -> np.ndarray:
-    if isinstance(m, Tensor):
-        if _is_tracer(m._value):
-            _data_dependent(what)
-        return np.asarray(m._value).astype(np.bool_)
-    return m
 
 
 def _parse(key, shape: tuple, lazy_mask: bool = False):
@@ -157,10 +179,8 @@ def _parse(key, shape: tuple, lazy_mask: bool = False):
             basic.append(None)
             out += 1
         elif kind == _ELL:
-            if seen_ellipsis:
-                raise IndexError("an index can only have a single ellipsis ('...')")
+            n = ndim - consumed if not seen_ellipsis else 0
             seen_ellipsis = True
-            n = ndim - consumed
             basic.extend([_ALL] * n)
             dim += n
             out += n
@@ -170,6 +190,10 @@ def _parse(key, shape: tuple, lazy_mask: bool = False):
             adv.append(out)
             checks.append((k, dim, shape[dim]))
             dim += 1
+            out += 1
+        elif kind == _MASK and k.ndim == 0 and single_mask:
+            basic.append(None)  # like torch: unsqueeze, then the mask indexes that size-1 dim
+            lazy = (k, out, 1)
             out += 1
         elif kind == _PYBOOL or (kind == _MASK and k.ndim == 0):
             # torch: unsqueeze, then index the new dim with arange(1) (True) or an empty index (False)
@@ -201,21 +225,16 @@ def _parse(key, shape: tuple, lazy_mask: bool = False):
     return tuple(basic), arrays, tuple(adv), lazy
 
 
-@jax.jit
-def _minmax(*arrays):
-    return [jnp.stack([jnp.min(a, initial=0), jnp.max(a, initial=0)]) for a in arrays]
-
-
 def _check_bounds(checks) -> None:
     """Eagerly raise torch's IndexError for out-of-range index tensors (unchecked when traced)."""
     checks = [(a, d, n) for a, d, n in checks if not _is_tracer(a) and a.size]
     if not checks:
         return
-    for (_, d, n), (lo, hi) in zip(checks, jax.device_get(_minmax(*[a for a, _, _ in checks]))):
+    for (_, d, n), (lo, hi) in zip(checks, _lo_hi([a for a, _, _ in checks])):
         if n == 0:
             raise IndexError(f"index is out of bounds for dimension with size {n}")
         if lo < -n or hi >= n:
-            raise _oob(builtins.int(hi if hi >= n else lo), d, n)
+            raise _oob(hi if hi >= n else lo, d, n)
 
 
 def _basic_key(basic) -> tuple:
@@ -287,6 +306,7 @@ def _put(x, v, *args, basic, nint, adv, mode, vndim):
     y = x[key] if key else x
     if mode == "mask":
         (m,), (d, k) = arrays, adv
+        m = m.reshape(y.shape[d : d + k])
         rest = y.ndim - d - k
         if v.ndim > rest:  # the value's dim facing the mask's nnz dim is 1: give it the mask's k dims
             v = v.reshape(v.shape[: v.ndim - rest - 1] + (1,) * k + v.shape[v.ndim - rest :])
@@ -306,29 +326,50 @@ def _put(x, v, *args, basic, nint, adv, mode, vndim):
 
 
 def _view_name(key) -> str:
-    last = key[-1] if type(key) is tuple and key else key
-    if isinstance(last, (builtins.int, np.integer)):
-        return "SelectBackward0"
+    last = (key[-1] if key else Ellipsis) if type(key) is tuple else key
     if last is None:
         return "UnsqueezeBackward0"
-    if last is Ellipsis or last == ():
+    if last is Ellipsis:
         return "AliasBackward0"
-    return "SliceBackward0"
+    return "SliceBackward0" if type(last) is slice else "SelectBackward0"
+
+
+def _fast_basic(key, shape):
+    """The basic key of an index made of ints and slices only (the common case), else None."""
+    if type(key) is not tuple:
+        key = (key,)
+    if len(key) > len(shape):
+        return None
+    out = []
+    for d, k in enumerate(key):
+        t = type(k)
+        if t is builtins.int:
+            n = shape[d]
+            if not -n <= k < n:
+                raise _oob(k, d, n)
+            out.append(k % n)
+        elif t is slice:
+            out.append(_norm_slice(k, shape[d]))
+        else:
+            return None
+    while out and out[-1] is _ALL:
+        out.pop()
+    return tuple(out)
 
 
 def getitem(self, key):
     """Mirrors torch.Tensor.__getitem__."""
     shape = self._value.shape
-    if type(key) is builtins.int and shape:  # the common case, kept short
-        n = shape[0]
-        if not -n <= key < n:
-            raise _oob(key, 0, n)
-        return self._view(_v_index, (("idx", (key % n,)),), "SelectBackward0")
+    basic = _fast_basic(key, shape)
+    if basic is not None:
+        return self._view(_v_index, (("idx", basic),), _view_name(key))
     basic, arrays, adv, _ = _parse(key, shape)
     if not arrays:
         return self._view(_v_index, (("idx", basic),), _view_name(key))
     static, ints = _with_dynamic_ints(basic)
-    return dispatch(_index, (self, *ints, *arrays), (("basic", static), ("nint", len(ints)), ("adv", adv)), "IndexBackward0")
+    return dispatch(
+        _index, (self, *ints, *arrays), (("basic", static), ("nint", len(ints)), ("adv", adv)), "IndexBackward0"
+    )
 
 
 def _value_operand(self, value):
@@ -380,34 +421,66 @@ def _check_put_dtype(self, value) -> None:
 
 def setitem(self, key, value) -> None:
     """Mirrors torch.Tensor.__setitem__ (in place; writes through views; records autograd)."""
+    if key is False:  # torch: assigns nothing
+        return
     self._check_inplace()
     value = _value_operand(self, value)
     shape = self._value.shape
     basic, arrays, adv, lazy = _parse(key, shape, lazy_mask=True)
     static, ints = _with_dynamic_ints(basic)
     if lazy is not None:
-        mask, d, k = lazy
-        bshape = _basic_shape(shape, basic)
-        target = (*bshape[:d], -1, *bshape[d + k :])
-        numel1 = not isinstance(value, Tensor) or value.numel() == 1
-        vshape = tuple(value.shape) if isinstance(value, Tensor) else ()
-        faces_nnz = len(vshape) - len(bshape[d + k :]) > 0 and vshape[len(vshape) - len(bshape[d + k :]) - 1] != 1
-        if not numel1:
-            _check_put_dtype(self, value)
-        if faces_nnz:  # the value has one entry per selected element: needs the mask's count
-            m = _mask_array(mask, "Assigning a tensor of one value per masked element")
-            return setitem(self, _expand_mask_key(key, m), value)
-        vndim = _check_value_shape(value, tuple(1 if s == -1 else s for s in target), True)
-        args = (self, value, *ints, mask._value if isinstance(mask, Tensor) else mask)
-        result = dispatch(_put, args, _statics(static, ints, (d, k), "mask", vndim), "IndexPutBackward0")
+        result = _mask_put(self, key, value, basic, lazy, static, ints)
+        if result is None:  # the value has one entry per selected element: index with the mask's nonzeros
+            return setitem(self, _expand_mask_key(key, _mask_array(lazy[0], _PER_ELEMENT)), value)
     else:
         target = _indexed_shape(shape, basic, arrays, adv)
         if adv:
             _check_put_dtype(self, value)
         vndim = _check_value_shape(value, target, builtins.bool(adv))
-        args = (self, value, *ints, *arrays)
-        result = dispatch(_put, args, _statics(static, ints, adv, "set", vndim), "IndexPutBackward0" if adv else "CopySlices")
+        if isinstance(value, Tensor) and value._storage is self._storage:
+            _check_overlap(self, value, basic, arrays, adv)
+        name = "IndexPutBackward0" if adv else "CopySlices"
+        result = dispatch(_put, (self, value, *ints, *arrays), _statics(static, ints, adv, "set", vndim), name)
     self._commit(result)
+
+
+_PER_ELEMENT = "Assigning a tensor of one value per masked element"
+
+
+def _mask_put(self, key, value, basic, lazy, static, ints):
+    """``x[mask] = v`` as a where (traceable), or None when ``v`` holds one value per masked element."""
+    mask, d, k = lazy
+    bshape = _basic_shape(self._value.shape, basic)
+    rest = bshape[d + k :]
+    vshape = tuple(value.shape) if isinstance(value, Tensor) else ()
+    if not isinstance(value, Tensor) or value.numel() == 1:  # torch's masked_fill_ path: any dtype
+        if isinstance(mask, Tensor) and mask.dtype is D.uint8:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    else:
+        _check_put_dtype(self, value)
+    if len(vshape) > len(rest) and vshape[len(vshape) - len(rest) - 1] != 1:
+        return None
+    vndim = _check_value_shape(value, (*bshape[:d], 1, *rest), True)
+    m = mask._value if isinstance(mask, Tensor) else mask
+    return dispatch(_put, (self, value, *ints, m), _statics(static, ints, (d, k), "mask", vndim), "IndexPutBackward0")
+
+
+def _check_overlap(self, value, basic, arrays, adv) -> None:
+    """torch refuses to assign a tensor to memory it partly shares (an exact alias is fine)."""
+    if any(_is_tracer(a) for a in arrays):
+        return
+    dest = self._positions()[_basic_key(basic)]
+    if adv:
+        key = [slice(None)] * dest.ndim
+        for d, a in zip(adv, arrays):
+            key[d] = np.asarray(a)
+        dest = dest[tuple(key)]
+    src = value._positions()
+    if np.intersect1d(dest, src).size and not (dest.shape == src.shape and (dest == src).all() and not adv):
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
 
 
 def _statics(static, ints, adv, mode, vndim) -> tuple:
@@ -418,30 +491,15 @@ def _expand_mask_key(key, m: np.ndarray) -> tuple:
     """The key with its bool mask replaced by its nonzero index arrays (eager)."""
     out = []
     for k in _as_tuple(key):
-        if (isinstance(k, Tensor) and k.dtype in (D.bool, D.uint8)) or (
+        if m.ndim == 0:
+            out.append(k)
+        elif (isinstance(k, Tensor) and k.dtype in (D.bool, D.uint8)) or (
             isinstance(k, (list, np.ndarray)) and np.asarray(k).dtype == np.bool_
         ):
             out.extend(ix.astype(np.int64) for ix in np.nonzero(m))
         else:
             out.append(k)
     return tuple(out)
-
-
-def _cap(d: D.dtype) -> str:
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "bfloat16": "BFloat16",
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-        "complex64": "ComplexFloat",
-        "complex128": "ComplexDouble",
-    }[d.name]
 
 
 def index_put(input, indices, values, accumulate: builtins.bool = False) -> Tensor:
@@ -460,423 +518,9 @@ def index_put(input, indices, values, accumulate: builtins.bool = False) -> Tens
     vndim = _check_value_shape(values, target, True)
     static, ints = _with_dynamic_ints(basic)
     mode = "add" if accumulate else "set"
-    return dispatch(_put, (input, values, *ints, *arrays), _statics(static, ints, adv, mode, vndim), "IndexPutBackward0")
-
-
-# ---------------------------------------------------------------- gather / scatter
-
-
-def _grid(index, dim):
-    """Index arrays addressing ``index``'s own positions, with ``index`` itself along ``dim``."""
-    grids = list(jnp.indices(index.shape, sparse=True))
-    grids[dim] = index
-    return tuple(grids)
-
-
-def _gather(x, index, *, dim):
-    if x.ndim == 0:
-        return x.reshape(1)[index.reshape(-1)].reshape(index.shape)
-    return x[_grid(index, dim)]
-
-
-def _index_dtype_check(name: str, index: Tensor, allowed=(D.int64,)) -> None:
-    if index.dtype not in allowed:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-
-
-def _check_gather(name, input, dim, index, src=None):
-    _index_dtype_check(name, index)
-    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    if src is not None and isinstance(src, Tensor) and src.ndim != index.ndim and not (src.ndim <= 1 and index.ndim <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-    for d in range(index.ndim if input.ndim else 0):
-        if d == dim:
-            continue
-        if index.shape[d] > input.shape[d] or (isinstance(src, Tensor) and src.ndim and index.shape[d] > src.shape[d]):
-            if src is None:
-                raise RuntimeError(
-                    f"Size does not match at dimension {d} expected index {list(index.shape)} to be no larger than "
-                    f"self {list(input.shape)} apart from dimension {dim}"
-                )
-            raise RuntimeError(
-                f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart from "
-                f"dimension {dim} and to be no larger size than src {list(src.shape)}"
-            )
-    if isinstance(src, Tensor) and src.ndim and index.ndim and index.shape[dim] > src.shape[dim]:
-        raise RuntimeError(
-            f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart from "
-            f"dimension {dim} and to be no larger size than src {list(src.shape)}"
-        )
-    a = index._value
-    n = input.shape[dim] if input.ndim else 1
-    if not _is_tracer(a) and a.size:
-        lo, hi = jax.device_get(_minmax(a))[0]
-        if lo < 0 or hi >= n:
-            raise RuntimeError(f"index {builtins.int(hi if hi >= n else lo)} is out of bounds for dimension {dim} with size {n}")
-
-
-def gather(input, dim: int, index, *, sparse_grad: builtins.bool = False, out=None) -> Tensor:
-    """Mirrors torch.gather."""
-    d = wrap_dim(dim, input.ndim)
-    _check_gather("gather", input, d, index)
-    return to_out(dispatch(_gather, (input, index), (("dim", d),), "GatherBackward0"), out)
-
-
-def _scatter(x, index, src, *, dim, reduce):
-    if x.ndim == 0:  # a 0-d self: index and src address its single element
-        out = _scatter(x.reshape(1), index.reshape(-1), jnp.reshape(src, (-1,)) if jnp.ndim(src) else src, dim=0, reduce=reduce)
-        return out.reshape(())
-    index = index.reshape(index.shape + (1,) * (x.ndim - index.ndim))
-    g = _grid(index, dim)
-    if jnp.ndim(src) == 0:
-        src = jnp.broadcast_to(jnp.asarray(src).astype(x.dtype), index.shape)
-    else:
-        src = src.reshape(src.shape + (1,) * (index.ndim - src.ndim))
-        src = src[tuple(slice(0, n) for n in index.shape)].astype(x.dtype)
-    at = x.at[g]
-    if reduce is None:
-        return at.set(src)
-    if reduce in ("add", "sum"):
-        return at.add(src)
-    if reduce in ("multiply", "prod"):
-        return at.multiply(src)
-    if reduce == "amax":
-        return at.max(src)
-    return at.min(src)
-
-
-def _check_src_dtype(name: str, input: Tensor, src) -> None:
-    if isinstance(src, Tensor) and src.dtype != input.dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-
-
-def scatter(input, dim: int, index, src=None, *, value=None, reduce: str | None = None) -> Tensor:
-    """Mirrors torch.scatter (``src`` a tensor, or ``value`` a scalar; reduce 'add' or 'multiply')."""
-    d = wrap_dim(dim, input.ndim)
-    if src is None:
-        src = value
-    if reduce is not None and reduce not in ("add", "multiply"):
-        raise RuntimeError("reduce argument must be either add or multiply.")
-    _check_src_dtype("scatter", input, src)
-    _check_gather("scatter", input, d, index, src if isinstance(src, Tensor) else None)
-    name = "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1"
-    return dispatch(_scatter, (input, index, src), (("dim", d), ("reduce", reduce)), name)
-
-
-def scatter_add(input, dim: int, index, src) -> Tensor:
-    """Mirrors torch.scatter_add."""
-    d = wrap_dim(dim, input.ndim)
-    _check_src_dtype("scatter_add", input, src)
-    _check_gather("scatter_add", input, d, index, src)
-    return dispatch(_scatter, (input, index, src), (("dim", d), ("reduce", "add")), "ScatterAddBackward0")
-
-
-def _scatter_reduce(x, index, src, *, dim, reduce, include_self):
-    if x.ndim == 0:
-        out = _scatter_reduce(x.reshape(1), index.reshape(-1), src.reshape(-1), dim=0, reduce=reduce, include_self=include_self)
-        return out.reshape(())
-    g = _grid(index, dim)
-    src = src[tuple(slice(0, n) for n in index.shape)].astype(x.dtype)
-    if reduce == "mean":
-        base = x if include_self else x.at[g].set(0)
-        total = base.at[g].add(src)
-        count = jnp.zeros(x.shape, x.dtype).at[g].add(1) + (1 if include_self else 0)
-        count = jnp.where(count == 0, 1, count)
-        if jnp.issubdtype(x.dtype, jnp.inexact):
-            return total / count
-        return jnp.floor_divide(total, count)
-    if reduce in ("amax", "amin"):
-        return _scatter_extreme(x, g, src, reduce == "amax", include_self)
-    if not include_self:
-        x = x.at[g].set(jnp.asarray(0 if reduce == "sum" else 1).astype(x.dtype))
-    return _scatter(x, index, src, dim=dim, reduce=reduce)
-
-
-def _scatter_extreme(x, g, src, is_max: builtins.bool, include_self: builtins.bool):
-    """scatter amax/amin with torch's gradient: split evenly among the elements equal to the result."""
-    inexact = jnp.issubdtype(x.dtype, jnp.inexact)
-    if inexact:
-        lo = -jnp.inf if is_max else jnp.inf
-    else:
-        info = jnp.iinfo(x.dtype) if x.dtype != jnp.bool_ else None
-        lo = (info.min if is_max else info.max) if info is not None else (not is_max)
-    base = x if include_self else x.at[g].set(jnp.asarray(lo).astype(x.dtype))
-    at = jax.lax.stop_gradient(base).at[g]
-    res = at.max(jax.lax.stop_gradient(src)) if is_max else at.min(jax.lax.stop_gradient(src))
-    if not inexact:
-        return res
-    # differentiable: res = sum of the tied values / their count, which has the same value
-    hit_src = (src == res[g]).astype(x.dtype)
-    hit_self = (base == res).astype(x.dtype) if include_self else jnp.zeros_like(x)
-    touched = jnp.zeros(x.shape, jnp.bool_).at[g].set(True)
-    hit_self = jnp.where(touched, hit_self, 1)
-    count = hit_self.at[g].add(hit_src)
-    total = (base * hit_self).at[g].add(src * hit_src)
-    return total / count
-
-
-def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: builtins.bool = True) -> Tensor:
-    """Mirrors torch.scatter_reduce ('sum', 'prod', 'mean', 'amax', 'amin')."""
-    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    d = wrap_dim(dim, input.ndim)
-    _check_src_dtype("scatter_reduce", input, src)
-    _check_gather("scatter_reduce", input, d, index, src)
-    static = (("dim", d), ("reduce", reduce), ("include_self", builtins.bool(include_self)))
-    return dispatch(_scatter_reduce, (input, index, src), static, "ScatterReduceBackward0")
-
-
-# ---------------------------------------------------------------- index_* along one dim
-
-
-def _take_axis(x, index, *, dim):
-    if x.ndim == 0:
-        return x.reshape(1)[index]
-    return jnp.take(x, index, axis=dim)
-
-
-def _check_index_arg(name: str, index, allow_float_msg: str | None = None) -> None:
-    if not isinstance(index, Tensor):
-        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    if index.dtype not in (D.int64, D.int32):
-        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: {_cap(index.dtype)}")
-    if index.ndim > 1:
-        raise IndexError(f"{name}(): Index is supposed to be a vector")
-
-
-def _range_check(index: Tensor, n: int, negative_ok: builtins.bool):
-    """(lo, hi) out of range, or None; eager only."""
-    a = index._value
-    if _is_tracer(a) or not a.size:
-        return None
-    lo, hi = (builtins.int(v) for v in jax.device_get(_minmax(a))[0])
-    if hi >= n or lo < (-n if negative_ok else 0):
-        return hi if hi >= n else lo
-    return None
-
-
-def index_select(input, dim: int, index, *, out=None) -> Tensor:
-    """Mirrors torch.index_select."""
-    _check_index_arg("index_select", index)
-    d = wrap_dim(dim, input.ndim)
-    if input.ndim == 0 and index.numel() != 1:
-        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
-    n = input.shape[d] if input.ndim else 1
-    if _range_check(index, n, False) is not None:
-        raise IndexError("index out of range in self")
-    idx = index.reshape(-1) if index.ndim == 0 else index
-    result = dispatch(_take_axis, (input, idx), (("dim", d),), "IndexSelectBackward0")
-    if input.ndim == 0:
-        result = result.reshape(())
-    return to_out(result, out)
-
-
-def _index_update(x, index, src, alpha, *, dim, mode):
-    if x.ndim == 0:
-        out = _index_update(x.reshape(1), index.reshape(-1), jnp.reshape(src, (-1,)) if mode != "fill" else src, alpha, dim=0, mode=mode)
-        return out.reshape(())
-    k = (slice(None),) * dim + (index.reshape(-1),)
-    if mode == "add":
-        return x.at[k].add(jnp.asarray(src).astype(x.dtype) * jnp.asarray(alpha).astype(x.dtype))
-    if mode == "fill":
-        return x.at[k].set(jnp.asarray(src).astype(x.dtype))
-    return x.at[k].set(jnp.asarray(src).astype(x.dtype))
-
-
-def _check_source(name: str, input, dim: int, index, source) -> None:
-    if source.dtype != input.dtype:
-        if name == "index_add_":
-            raise RuntimeError(
-                f"index_add_(): self ({_cap(input.dtype)}) and source ({_cap(source.dtype)}) must have the same scalar type"
-            )
-        raise RuntimeError(
-            f"index_copy_(): self and source expected to have the same dtype, but got (self) {_cap(input.dtype)} "
-            f"and (source) {_cap(source.dtype)}"
-        )
-    k = source.shape[dim] if source.ndim else 1
-    if k != index.numel():
-        raise RuntimeError(
-            f"{name}(): Number of indices ({index.numel()}) should be equal to source.size(dim): ({k}), for dim: {dim}"
-        )
-    if source.ndim != input.ndim and not (source.ndim <= 1 and input.ndim <= 1):
-        raise IndexError(f"{name}(): When source and destination are not scalars, their dimensionality must match.")
-    for d in range(input.ndim):
-        if d != dim and source.shape[d] != input.shape[d]:
-            raise RuntimeError(f"{name}(): source and self must have the same shape apart from dim {dim}")
-
-
-def index_add(input, dim: int, index, source, *, alpha=1) -> Tensor:
-    """Mirrors torch.index_add."""
-    _check_index_arg("index_add_", index)
-    d = wrap_dim(dim, input.ndim)
-    _check_source("index_add_", input, d, index, source)
-    n = input.shape[d] if input.ndim else 1
-    bad = _range_check(index, n, False)
-    if bad is not None:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    return dispatch(_index_update, (input, index, source, alpha), (("dim", d), ("mode", "add")), "IndexAddBackward0")
-
-
-def index_copy(input, dim: int, index, source) -> Tensor:
-    """Mirrors torch.index_copy."""
-    _check_index_arg("index_copy_", index)
-    d = wrap_dim(dim, input.ndim)
-    _check_source("index_copy_", input, d, index, source)
-    n = input.shape[d] if input.ndim else 1
-    bad = _range_check(index, n, False)
-    if bad is not None:
-        raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}")
-    return dispatch(_index_update, (input, index, source, 1), (("dim", d), ("mode", "copy")), "IndexCopyBackward0")
-
-
-def index_fill(input, dim: int, index, value) -> Tensor:
-    """Mirrors torch.index_fill (``value`` a number or a 0-d tensor; negative indices wrap)."""
-    _check_index_arg("index_fill_", index)
-    if isinstance(value, Tensor) and value.ndim:
-        raise RuntimeError(
-            f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s)."
-        )
-    d = wrap_dim(dim, input.ndim)
-    n = input.shape[d] if input.ndim else 1
-    bad = _range_check(index, n, True)
-    if bad is not None:
-        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    name = "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0"
-    return dispatch(_index_update, (input, index, value, 1), (("dim", d), ("mode", "fill")), name)
-
-
-# ---------------------------------------------------------------- data-dependent shapes
-
-
-def masked_select(input, mask, *, out=None) -> Tensor:
-    """Mirrors torch.masked_select (eager only: the output size depends on the mask)."""
-    if mask.dtype is not D.bool:
-        raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(mask.shape)))
-    m = np.broadcast_to(_mask_array(mask, "masked_select"), shape)
-    idx = np.flatnonzero(m)
-    flat = input.expand(*shape).reshape(-1)
-    return to_out(dispatch(_take_axis, (flat, idx), (("dim", 0),), "MaskedSelectBackward0"), out)
-
-
-def _masked_scatter(x, idx, source):
-    flat = x.ravel().at[idx].set(source.ravel()[: idx.shape[0]].astype(x.dtype))
-    return flat.reshape(x.shape)
-
-
-def masked_scatter(input, mask, source) -> Tensor:
-    """Mirrors torch.masked_scatter (eager only: which source elements land depends on the mask)."""
-    if mask.dtype is not D.bool:
-        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {_cap(mask.dtype)}")
-    if source.dtype != input.dtype:
-        raise RuntimeError(
-            f"masked_scatter: expected self and source to have same dtypes but got{_cap(input.dtype)} and "
-            f"{_cap(source.dtype)}"
-        )
-    shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(mask.shape)))
-    m = np.broadcast_to(_mask_array(mask, "masked_scatter"), shape)
-    idx = np.flatnonzero(m)
-    if idx.size > source.numel():
-        raise RuntimeError("Number of elements of source < number of ones in mask")
-    x = input if tuple(input.shape) == shape else input.expand(*shape)
-    return dispatch(_masked_scatter, (x, idx, source), (), "MaskedScatterBackward0")
-
-
-def nonzero(input, *, out=None, as_tuple: builtins.bool = False):
-    """Mirrors torch.nonzero (eager only; int64 indices)."""
-    a = _concrete_values(input, "nonzero")
-    from .creation import tensor
-
-    if a.ndim == 0:
-        hit = builtins.bool(a)
-        if as_tuple:
-            return (tensor(np.zeros(builtins.int(hit), np.int64)),)
-        return to_out(tensor(np.zeros((builtins.int(hit), 0), np.int64)), out)
-    idx = np.nonzero(a)
-    if as_tuple:
-        return tuple(tensor(i.astype(np.int64)) for i in idx)
-    return to_out(tensor(np.stack(idx, axis=1).astype(np.int64).reshape(-1, a.ndim)), out)
-
-
-def _concrete_values(input: Tensor, what: str) -> np.ndarray:
-    if _is_tracer(input._value):
-        _data_dependent(what)
-    return np.asarray(input._value)
-
-
-def argwhere(input) -> Tensor:
-    """Mirrors torch.argwhere (eager only)."""
-    return nonzero(input)
-
-
-def _take(x, index):
-    return x.ravel()[index]
-
-
-def take(input, index) -> Tensor:
-    """Mirrors torch.take (indices into the flattened input; negative ones wrap)."""
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_cap(index.dtype)}")
-    n = input.numel()
-    bad = _range_check(index, n, True)
-    if bad is not None:
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return dispatch(_take, (input, index), (), "TakeBackward0")
-
-
-def _take_along(x, idx, *, dim):
-    if dim is None:
-        return x.ravel()[idx.ravel()]
-    shape = np.broadcast_shapes(
-        tuple(1 if i == dim else s for i, s in enumerate(x.shape)),
-        tuple(1 if i == dim else s for i, s in enumerate(idx.shape)),
+    return dispatch(
+        _put, (input, values, *ints, *arrays), _statics(static, ints, adv, mode, vndim), "IndexPutBackward0"
     )
-    xs = jnp.broadcast_to(x, tuple(x.shape[i] if i == dim else shape[i] for i in range(x.ndim)))
-    ids = jnp.broadcast_to(idx, tuple(idx.shape[i] if i == dim else shape[i] for i in range(idx.ndim)))
-    return jnp.take_along_axis(xs, ids, axis=dim)
-
-
-def take_along_dim(input, indices, dim: int | None = None, *, out=None) -> Tensor:
-    """Mirrors torch.take_along_dim."""
-    if indices.dtype is not D.int64:
-        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_cap(indices.dtype)}")
-    if dim is None:
-        return to_out(dispatch(_take_along, (input, indices), (("dim", None),), "TakeAlongDimBackward0"), out)
-    if input.ndim != indices.ndim:
-        raise RuntimeError(
-            "torch.take_along_dim(): input and indices should have the same number of dimensions, but got "
-            f"{input.ndim} dimensions for input, and {indices.ndim} dimensions for indices"
-        )
-    d = wrap_dim(dim, input.ndim)
-    return to_out(dispatch(_take_along, (input, indices), (("dim", d),), "TakeAlongDimBackward0"), out)
-
-
-def _put_flat(x, index, source, *, accumulate):
-    flat, idx, src = x.ravel(), index.ravel(), source.ravel().astype(x.dtype)
-    flat = flat.at[idx].add(src) if accumulate else flat.at[idx].set(src)
-    return flat.reshape(x.shape)
-
-
-def put(input, index, source, accumulate: builtins.bool = False) -> Tensor:
-    """Mirrors torch.put (indices into the flattened input)."""
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {_cap(index.dtype)}")
-    if source.dtype != input.dtype:
-        raise RuntimeError(
-            f"put_(): self and source expected to have the same dtype, but got self.dtype = {_cap(input.dtype)} and "
-            f"source.dtype = {_cap(source.dtype)}"
-        )
-    if index.numel() != source.numel():
-        raise RuntimeError(
-            f"put_(): Expected source and index to have the same number of elements, but got source.numel() = "
-            f"{source.numel()}, index.numel() = {index.numel()}"
-        )
-    n = input.numel()
-    bad = _range_check(index, n, True)
-    if bad is not None:
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return dispatch(_put_flat, (input, index, source), (("accumulate", builtins.bool(accumulate)),), "PutBackward0")
 
 
 __all__ = [

@@ -307,6 +307,11 @@ class Tensor:
                     f"result type {_type_name(result.dtype)} can't be cast to the desired output type {_type_name(self.dtype)}"
                 )
             result = result.to(self.dtype)
+        if self._steps and any(st == 0 and n > 1 for n, st in zip(*self._layout()[:2])):
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                "location. Please clone() the tensor before performing the operation."
+            )
         recording = grad_mode._state.enabled
         base = self._base
         if base is not None and recording and (result.requires_grad or base.requires_grad):
@@ -412,35 +417,37 @@ class Tensor:
         with jax.ensure_compile_time_eval():  # static metadata: computable even while tracing
             return np.asarray(_positions(self._storage.array.shape, self._steps))
 
+    def _layout(self):
+        """(shape, strides, storage_offset) as torch computes them for this view of the storage."""
+        from ._ops._views import view_meta
+
+        meta = view_meta(self)
+        if meta is not None:
+            return meta
+        shape, pos = tuple(self.shape), self._positions()  # an unknown step: read it off an iota
+        strides = tuple(
+            builtins.int(pos[(0,) * d + (1,) + (0,) * (len(shape) - d - 1)] - pos[(0,) * len(shape)])
+            if n > 1
+            else _contiguous_strides(shape)[d]
+            for d, n in enumerate(shape)
+        )
+        return shape, strides, builtins.int(pos.ravel()[0]) if pos.size else 0
+
     def stride(self, dim: int | None = None):
         """Strides in elements, as torch computes them for this view of the storage."""
-        shape = self.shape
-        if not self._steps:
-            st = _contiguous_strides(shape)
-        else:
-            pos = self._positions()
-            st = []
-            for d, n in enumerate(shape):
-                if n < 2:
-                    st.append(_contiguous_strides(shape)[d])
-                    continue
-                a = pos[(0,) * d + (1,) + (0,) * (len(shape) - d - 1)]
-                b = pos[(0,) * len(shape)]
-                st.append(builtins.int(a - b))
-            st = tuple(st)
-        return st if dim is None else st[_wrap_dim(dim, len(shape))]
+        st = self._layout()[1] if self._steps else _contiguous_strides(self.shape)
+        return st if dim is None else st[_wrap_dim(dim, self.ndim)]
 
     def storage_offset(self) -> int:
-        if not self._steps or self.numel() == 0:
-            return 0
-        return builtins.int(self._positions().ravel()[0])
+        return self._layout()[2] if self._steps else 0
 
     def is_contiguous(self, memory_format=None) -> bool:
         if not self._steps:
             return True
-        shape = self.shape
-        cs = _contiguous_strides(shape)
-        return all(n < 2 or a == b for n, a, b in zip(shape, self.stride(), cs))
+        from ._ops._views import _is_contiguous
+
+        shape, strides, _ = self._layout()
+        return _is_contiguous(shape, strides)
 
     def contiguous(self, memory_format=None) -> Tensor:
         return self if self.is_contiguous() else self.clone()

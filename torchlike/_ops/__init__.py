@@ -134,7 +134,7 @@ def install() -> None:
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = index.setitem
     Tensor.T = property(_T)
-    Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
+    Tensor.mT = property(shape.matrix_transpose)
     Tensor.H = property(lambda self: shape.adjoint(self) if self.ndim == 2 else _T(self))
     Tensor.mH = property(shape.adjoint)
     Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)

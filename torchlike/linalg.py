@@ -1,8 +1,8 @@
-"""torchlike.linalg: mirrors torch.linalg. The ops live in ``torchlike._ops.linalg``."""
+"""torchlike.linalg: mirrors torch.linalg. The ops are gathered in ``torchlike._ops.linalg``."""
 
 from __future__ import annotations
 
-from ._ops.linalg import LinAlgError, det, matmul, matrix_exp, matrix_power, vector_norm, matrix_norm
+from ._ops.linalg import LinAlgError, det, matmul, matrix_exp, matrix_norm, matrix_power, vector_norm
 from ._ops.linalg import linalg_cholesky as cholesky
 from ._ops.linalg import linalg_cholesky_ex as cholesky_ex
 from ._ops.linalg import linalg_cross as cross

@@ -392,8 +392,19 @@ def test_vjp_is_jitted_and_cached():
 
 
 OUT_CASES = [
-    Case("out-grad-error", lambda lib, a, b: lib.add(a, b, out=lib.zeros(3)), np.ones(3, np.float32), np.ones(3, np.float32)),
-    Case("out-no-grad", lambda lib, a, b: lib.mul(a, b, out=lib.zeros(3)), np.ones(3, np.float32), np.ones(3, np.float32), grad=False),
+    Case(
+        "out-grad-error",
+        lambda lib, a, b: lib.add(a, b, out=lib.zeros(3)),
+        np.ones(3, np.float32),
+        np.ones(3, np.float32),
+    ),
+    Case(
+        "out-no-grad",
+        lambda lib, a, b: lib.mul(a, b, out=lib.zeros(3)),
+        np.ones(3, np.float32),
+        np.ones(3, np.float32),
+        grad=False,
+    ),
 ]
 
 

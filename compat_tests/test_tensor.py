@@ -359,7 +359,9 @@ def test_data_setter_and_writes_through_numpy_copy():
 
 
 LAYOUT = [
-    Case("layout-empty-and-size1", lambda lib, x: (x[:, :0].stride(), x.t()[:, :1].stride(), x[:, :0].is_contiguous()), X),
+    Case(
+        "layout-empty-and-size1", lambda lib, x: (x[:, :0].stride(), x.t()[:, :1].stride(), x[:, :0].is_contiguous()), X
+    ),
     Case("layout-empty-offset", lambda lib: lib.zeros(0, 4)[:, 1:].storage_offset()),
     Case("expanded-inplace-error", lambda lib, x: x.expand(2, 3, 4).add_(1), X, grad=False),
     Case("mT-1d-error", lambda lib, x: x[0].mT, X),

@@ -123,6 +123,11 @@ for _family in _ops_pkg.FAMILIES:
 _ops_pkg.install()
 autograd.Variable = Tensor
 
+from . import nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
+
+__all__ += ["load", "nn", "optim", "save", "utils"]
+
 __version__ = "0.1.0"
 
 

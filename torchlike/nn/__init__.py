@@ -1,0 +1,7 @@
+"""torchlike.nn: modules, parameters, functional, init and utils (mirrors torch.nn)."""
+
+from __future__ import annotations
+
+from . import functional, init, utils
+from .modules import *  # noqa: F403
+from .parameter import *  # noqa: F403

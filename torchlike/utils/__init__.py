@@ -1,0 +1,5 @@
+"""torchlike.utils (mirrors torch.utils)."""
+
+from __future__ import annotations
+
+from . import data

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .._ops.nn_activation import *  # noqa: F403
 from .._ops.nn_attention import *  # noqa: F403
 from .._ops.nn_conv import *  # noqa: F403
+from .._ops.nn_linear import *  # noqa: F403
 from .._ops.nn_loss import *  # noqa: F403
 from .._ops.nn_misc import *  # noqa: F403
 from .._ops.nn_norm import *  # noqa: F403

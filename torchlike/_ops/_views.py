@@ -51,6 +51,18 @@ def _v_unfold(a, *, dimension, size, step):
     return jnp.moveaxis(out, dimension + 1, -1)
 
 
+def _strided_index(size, stride, offset) -> np.ndarray:
+    idx = np.full(size, offset, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(size, stride)):
+        idx += (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(size) - d - 1))
+    return idx
+
+
+def _v_as_strided(a, *, size, stride, offset):
+    """torch's as_strided over the flat storage (``a`` is a storage's whole, contiguous array)."""
+    return a.reshape(-1)[_strided_index(size, stride, offset)]
+
+
 # ---------------------------------------------------------------- layouts (sizes, strides, offset)
 
 
@@ -154,7 +166,12 @@ def _m_unfold(layout, *, dimension, size, step):
     return (*sh, size), (*st, strides[dimension]), offset
 
 
+def _m_as_strided(layout, *, size, stride, offset):
+    return size, stride, offset
+
+
 _RULES = {
+    _v_as_strided: _m_as_strided,
     _v_index: _m_index,
     _v_reshape: _m_reshape,
     _v_permute: _m_permute,

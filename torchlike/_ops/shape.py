@@ -50,6 +50,7 @@ from ._util import shape_arg, wrap_dim
 from ._views import (
     _ALL,
     _is_contiguous,
+    _v_as_strided,
     _v_diagonal,
     _v_expand,
     _v_index,
@@ -375,6 +376,28 @@ def select(input, dim: int, index, name: str = "SelectBackward0") -> Tensor:
     return input._view(_v_index, (("idx", (*[_ALL] * d, i % n)),), name)
 
 
+def as_strided(input, size, stride, storage_offset: int | None = None) -> Tensor:
+    """Mirrors torch.as_strided: a view of ``input``'s storage with the given sizes, strides and offset."""
+    size, stride = tuple(builtins.int(n) for n in size), tuple(builtins.int(s) for s in stride)
+    offset = input.storage_offset() if storage_offset is None else builtins.int(storage_offset)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs {len(size)})")
+    if any(n < 0 for n in size) or any(s < 0 for s in stride) or offset < 0:
+        raise RuntimeError(
+            f"as_strided: negative size, stride or offset (size {size}, stride {stride}, offset {offset})"
+        )
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    have = math.prod(input._storage.array.shape)
+    if need > have:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize "
+            f"{input.dtype.itemsize} requiring a storage size of {need * input.dtype.itemsize} are out of bounds "
+            f"for storage of size {have * input.dtype.itemsize}"
+        )
+    root = input if input._base is None else input._base
+    return root._view(_v_as_strided, (("size", size), ("stride", stride), ("offset", offset)), "AsStridedBackward0")
+
+
 def narrow(input, dim: int, start, length: int) -> Tensor:
     """Mirrors torch.narrow (``start`` an int or a 0-d integer tensor)."""
     if input.ndim == 0:
@@ -511,6 +534,7 @@ def unfold(input, dimension: int, size: int, step: int) -> Tensor:
 
 
 __all__ = [
+    "as_strided",
     "view",
     "view_as",
     "reshape",
@@ -567,6 +591,7 @@ __all__ = [
 ]
 
 METHODS = [
+    "as_strided",
     "view",
     "view_as",
     "reshape",

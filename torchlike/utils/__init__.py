@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-from . import data
+from . import data, safetensors
+
+__all__ = ["data", "safetensors"]

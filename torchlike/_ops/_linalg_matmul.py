@@ -12,7 +12,9 @@ import math
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .._dispatch import dispatch
+from .._dispatch import _requires_grad, dispatch, jitted
+from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import pointwise
 from ._linalg_util import _HI, _broadcast, _check_expand, _cn, _kernel, _mm, _sn, _Spec, _spec, _tensors, _x
 from ._util import to_out
@@ -142,8 +144,21 @@ def _batched_plan(a: _Spec, b: _Spec) -> str:
     return "UnsafeViewBackward0"
 
 
+_F32_64 = frozenset((jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)))
+
+
 def matmul(input, other, *, out=None):
     """Mirrors torch.matmul: dot, mv, mm and broadcast batched products; operands must share a dtype."""
+    if out is None and isinstance(input, Tensor) and isinstance(other, Tensor):
+        a, b = input._value, other._value  # the eager hot path: a float matrix product with nothing to record
+        if (
+            a.ndim == 2 == b.ndim
+            and a.shape[1] == b.shape[0]
+            and a.dtype == b.dtype
+            and a.dtype in _F32_64
+            and not (grad_mode._state.enabled and (_requires_grad(input) or _requires_grad(other)))
+        ):
+            return Tensor._make(jitted(_mm)(a, b))
     _tensors("matmul", (input, "input"), (other, "other"))
     name = _matmul_plan(_spec(input), _spec(other))
     return to_out(dispatch(_mm, (input, other), (), name), out)

@@ -5,11 +5,31 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .._dispatch import dispatch
+from .._dispatch import _requires_grad, dispatch
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from ._util import is_number
 
 # ---------------------------------------------------------------- programs
+
+FLOATS = frozenset(jnp.dtype(d) for d in (jnp.float32, jnp.float64, jnp.float16, jnp.bfloat16))
+NUMERIC = FLOATS | frozenset(jnp.dtype(d) for d in (jnp.int32, jnp.int64))
+
+
+def fast_binary(f, a, b, dtypes: frozenset):
+    """The eager hot path: two tensors of one shape and one dtype in ``dtypes``, nothing to record.
+
+    Then promotion, broadcasting and casts are no-ops, and the plain jnp call (one primitive
+    dispatch) is cheaper than a jitted program. Returns None when the general path is needed.
+    """
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        return None
+    av, bv = a._value, b._value
+    if av.shape != bv.shape or av.dtype != bv.dtype or av.dtype not in dtypes:
+        return None
+    if grad_mode._state.enabled and (_requires_grad(a) or _requires_grad(b)):
+        return None
+    return Tensor._make(f(av, bv))
 
 
 def _plain(f):

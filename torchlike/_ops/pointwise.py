@@ -19,7 +19,21 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from . import _logic
 from ._logic import *  # noqa: F403 - one family: pointwise
-from ._pointwise_base import P, _backward_name, _binop, _cap, _cast_to, _dtype_of, _float_of, _operand, _promote, _unary
+from ._pointwise_base import (
+    FLOATS,
+    NUMERIC,
+    P,
+    _backward_name,
+    _binop,
+    _cap,
+    _cast_to,
+    _dtype_of,
+    _float_of,
+    _operand,
+    _promote,
+    _unary,
+    fast_binary,
+)
 from ._util import check_tensor, is_number, to_out
 
 # ---------------------------------------------------------------- unary
@@ -217,6 +231,8 @@ def _scaled(a, b, alpha, *, dtype, sign):
 
 def add(input, other, *, alpha=1, out=None):
     """Mirrors torch.add."""
+    if alpha == 1 and out is None and (r := fast_binary(jnp.add, input, other, NUMERIC)) is not None:
+        return r
     input, other = _operand(input, "add"), _operand(other, "add")
     dt = _promote(input, other)
     if alpha != 1:
@@ -226,6 +242,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """Mirrors torch.sub."""
+    if alpha == 1 and out is None and (r := fast_binary(jnp.subtract, input, other, NUMERIC)) is not None:
+        return r
     input, other = _operand(input, "sub"), _operand(other, "sub")
     dt = _promote(input, other)
     if D.bool in (_dtype_of(input), _dtype_of(other)):
@@ -244,6 +262,8 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     """Mirrors torch.mul."""
+    if out is None and (r := fast_binary(jnp.multiply, input, other, NUMERIC)) is not None:
+        return r
     input, other = _operand(input, "mul"), _operand(other, "mul")
     dt = _promote(input, other)
     return to_out(
@@ -266,6 +286,8 @@ def _floor_div(a, b):
 
 def div(input, other, *, rounding_mode: str | None = None, out=None):
     """Mirrors torch.div (true division; 'trunc' and 'floor' rounding modes)."""
+    if rounding_mode is None and out is None and (r := fast_binary(jnp.true_divide, input, other, FLOATS)) is not None:
+        return r
     input, other = _operand(input, "div"), _operand(other, "div")
     dt = _promote(input, other)
     if rounding_mode is None:

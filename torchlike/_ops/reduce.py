@@ -25,8 +25,9 @@ from jax import lax
 
 from .. import _dtype as D
 from .. import return_types
-from .._dispatch import dispatch
+from .._dispatch import _requires_grad, dispatch
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from . import _sorting
 from ._reduce_base import (
     _acc_dtype,
@@ -48,6 +49,8 @@ from .pointwise import maximum, minimum
 
 # ---------------------------------------------------------------- sum, mean, prod
 
+_F32_64 = frozenset((jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)))
+
 
 def _reduce(x, *, f, axis, keepdims, dtype):
     return f(x.astype(dtype), axis=axis, keepdims=keepdims)
@@ -61,6 +64,10 @@ def _reduction(f, input, axis, keepdim, dtype, name):
 @_numpy_names
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None):  # noqa: A001 - torch's name
     """Mirrors torch.sum."""
+    if dim is None and not keepdim and dtype is None and out is None and isinstance(input, Tensor):
+        v = input._value  # the eager hot path: a full float sum with nothing to record is one jnp call
+        if v.dtype in _F32_64 and not (grad_mode._state.enabled and _requires_grad(input)):
+            return Tensor._make(jnp.sum(v))
     check_tensor(input, "sum")
     axis = _axes(dim, input.ndim)
     name = "SumBackward1" if dim is not None else "SumBackward0"

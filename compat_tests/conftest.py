@@ -17,6 +17,11 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_configure(config):
+    # nn_harness.check_layer(case) has no fixture to ask, so the flag is also kept here (xdist workers too)
+    harness.RECORD = config.getoption("--record-references")
+
+
 @pytest.fixture
 def compat(request):
     """``compat(case)`` checks one Case against torch (or its recording)."""

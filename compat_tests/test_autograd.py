@@ -55,6 +55,15 @@ def hooks(lib, a):
     return x.grad, y.grad, y.is_leaf, y.retains_grad
 
 
+def node_prehook(lib, a):
+    x = leaf(lib, a)
+    y = x.exp()
+    seen = []
+    y.grad_fn.register_prehook(lambda gs: (seen.append(gs[0].detach().clone()), (gs[0] * 3,))[1])
+    (y * y).sum().backward()
+    return x.grad, seen[0]
+
+
 def hook_remove(lib, a):
     x = leaf(lib, a)
     h = x.register_hook(lambda g: g * 0)
@@ -332,6 +341,7 @@ CASES = [
     Case("no-grad-root-error", no_grad_root, X, grad=False),
     Case("hooks-retain-grad", hooks, X, grad=False),
     Case("hook-remove", hook_remove, X, grad=False),
+    Case("node-prehook", node_prehook, X, grad=False),
     Case("grad-create-graph", grad_create_graph, X, grad=False),
     Case("hessian-vector", hessian_vector, V, V * 0.5, grad=False),
     Case("grad-unused-error", grad_unused, X, grad=False),

@@ -34,7 +34,7 @@ def filled(shape, dtype, value):
     a = _filled_cache.get(key)
     if a is None:
         a = jnp.full(shape, value, dtype)
-        if len(_filled_cache) < 256 and a.size <= 4096:
+        if len(_filled_cache) < 256 and a.size <= 4096 and not isinstance(a, jax.core.Tracer):  # made under a trace
             _filled_cache[key] = a
     return a
 
@@ -158,6 +158,16 @@ def _proxy(array, edge):
     return Tensor._make(array, edge[0], edge[1])
 
 
+def _call_node_pre_hooks(hooks: dict, cts: list, create_graph: bool) -> list:
+    """``Node.register_prehook`` hooks: all output gradients at once, as a tuple; a returned tuple replaces them."""
+    gs = tuple(None if c is None else _wrap(c) for c in cts)
+    for hook in list(hooks.values()):
+        r = hook(gs)
+        if r is not None:
+            gs = tuple(r)
+    return [None if g is None else (g if create_graph else g._value) for g in gs]
+
+
 def _call_pre_hooks(node: Node, nr: int, ct, create_graph: bool):
     hooks = node._pre_hooks.get(nr)
     retain = node._retain.get(nr)
@@ -214,6 +224,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             cts = [
                 c if c is None else _call_pre_hooks(node, i, c, create_graph) for i, c in enumerate(buffers.pop(node))
             ]
+            if node._pre_hooks.get(-1):
+                cts = _call_node_pre_hooks(node._pre_hooks[-1], cts, create_graph)
             if capture is not None:
                 for i, c in enumerate(cts):
                     if (node, i) in capture and c is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from . import functional, init, utils
+from . import functional, init, modules, parameter, utils
 from .modules import *  # noqa: F403
 from .parameter import *  # noqa: F403
+
+__all__ = ["functional", "init", "modules", "parameter", "utils", *modules.__all__, *parameter.__all__]

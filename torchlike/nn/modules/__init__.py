@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from . import (
+    activation,
+    attention,
+    container,
+    conv,
+    dropout,
+    linear,
+    loss,
+    misc,
+    module,
+    normalization,
+    padding,
+    pooling,
+    rnn,
+    sparse,
+    transformer,
+    upsampling,
+)
 from .activation import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .container import *  # noqa: F403
@@ -18,3 +36,26 @@ from .rnn import *  # noqa: F403
 from .sparse import *  # noqa: F403
 from .transformer import *  # noqa: F403
 from .upsampling import *  # noqa: F403
+
+__all__ = [
+    name
+    for family in (
+        activation,
+        attention,
+        container,
+        conv,
+        dropout,
+        linear,
+        loss,
+        misc,
+        module,
+        normalization,
+        padding,
+        pooling,
+        rnn,
+        sparse,
+        transformer,
+        upsampling,
+    )
+    for name in family.__all__
+]

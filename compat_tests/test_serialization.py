@@ -270,3 +270,38 @@ def test_safetensors_interop(tmp_path):
     assert bf["h"].dtype == torchlike.bfloat16
     with pytest.raises(ValueError, match="truncated"):
         tl_safetensors.load(path.read_bytes()[:4])
+
+
+def _mlp(lib):
+    return lib.nn.Sequential(lib.nn.Linear(5, 8), lib.nn.Tanh(), lib.nn.Linear(8, 3))
+
+
+def test_model_state_dicts_cross(tmp_path):
+    x = np.random.RandomState(0).standard_normal((4, 5)).astype(np.float32)
+    torch.manual_seed(0)
+    theirs = _mlp(torch)
+    torch.save(theirs.state_dict(), tmp_path / "torch.pt")
+    ours = _mlp(torchlike)
+    sd = torchlike.load(tmp_path / "torch.pt")
+    assert list(sd) == list(theirs.state_dict()) and sd._metadata == theirs.state_dict()._metadata
+    ours.load_state_dict(sd)
+    want = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(_np(ours(torchlike.tensor(x))), want, rtol=1e-6, atol=1e-6)
+
+    torchlike.save(ours.state_dict(), tmp_path / "ours.pt")
+    back = _mlp(torch)
+    back.load_state_dict(torch.load(tmp_path / "ours.pt", weights_only=True))
+    np.testing.assert_allclose(back(torch.tensor(x)).detach().numpy(), want, rtol=1e-6, atol=1e-6)
+
+
+def test_whole_module_round_trip(tmp_path):
+    model = _mlp(torchlike)
+    torchlike.save(model, tmp_path / "model.pt")
+    with pytest.raises(pickle.UnpicklingError, match="torchlike.nn.modules.container.Sequential"):
+        torchlike.load(tmp_path / "model.pt")
+    loaded = torchlike.load(tmp_path / "model.pt", weights_only=False)
+    assert repr(loaded) == repr(model) and isinstance(loaded[0].weight, torchlike.nn.Parameter)
+    x = torchlike.randn(2, 5)
+    np.testing.assert_array_equal(_np(loaded(x)), _np(model(x)))
+    loaded(x).sum().backward()
+    assert loaded[0].weight.grad is not None

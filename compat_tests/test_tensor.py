@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import torchlike
 from compat_tests.harness import Case, Raw
 
 R = np.random.RandomState(2)
@@ -371,3 +372,19 @@ LAYOUT = [
 @pytest.mark.parametrize("case", LAYOUT, ids=repr)
 def test_layout(case, compat):
     compat(case)
+
+
+@pytest.mark.parametrize("make", ["tensor", "tensor-dtype", "as_tensor-dtype", "from_numpy"])
+def test_creation_never_aliases_numpy(make):
+    """torchlike arrays are immutable: a later write to the source array must not show through."""
+    raw = np.zeros(1024 + 64, np.float32)
+    start = (-raw.ctypes.data % 64) // 4
+    a = raw[start : start + 1024]  # 64-byte aligned: where XLA's CPU client would adopt the buffer without a copy
+    t = {
+        "tensor": lambda: torchlike.tensor(a),
+        "tensor-dtype": lambda: torchlike.tensor(a, dtype=torchlike.float32),
+        "as_tensor-dtype": lambda: torchlike.as_tensor(a, dtype=torchlike.float32),
+        "from_numpy": lambda: torchlike.from_numpy(a),
+    }[make]()
+    a[:] = 7
+    assert float(t.sum()) == 0.0

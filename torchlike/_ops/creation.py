@@ -84,7 +84,7 @@ def tensor(
     a, from_array = _to_numpy(data)
     if dtype is None:
         dtype = _infer_dtype(a, from_array)
-    return _finish(jnp.asarray(a, dtype=dtype.np), device, requires_grad)
+    return _finish(jnp.array(a, dtype=dtype.np, copy=True), device, requires_grad)
 
 
 def as_tensor(data, dtype: D.dtype | None = None, device=None) -> Tensor:
@@ -102,7 +102,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     ``ndarray`` do not reach the tensor."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    return Tensor._make(jnp.asarray(ndarray))
+    return Tensor._make(jnp.array(ndarray, copy=True))
 
 
 # ---------------------------------------------------------------- filled
@@ -211,7 +211,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     a = (np.float64(start) + np.arange(n, dtype=np.float64) * np.float64(step)) if dtype.category >= 2 else None
     if a is None:
         a = start + np.arange(n, dtype=np.int64) * step
-    return to_out(_finish(jnp.asarray(a, dtype.np), device, requires_grad), out)
+    return to_out(_finish(jnp.array(a, dtype.np, copy=True), device, requires_grad), out)
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:  # noqa: A001
@@ -220,7 +220,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
         start, end = 0, start
     n = builtins.int(math.floor((end - start) / step)) + 1
     a = np.float64(start) + np.arange(n) * np.float64(step)
-    return _finish(jnp.asarray(a, (dtype or D.get_default_dtype()).np), device, requires_grad)
+    return _finish(jnp.array(a, (dtype or D.get_default_dtype()).np, copy=True), device, requires_grad)
 
 
 def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
@@ -236,7 +236,7 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
     step = (e - s) / ct(steps - 1) if steps > 1 else ct(0)
     i = np.arange(steps).astype(ct)
     a = np.where(i < steps // 2, s + step * i, e - step * (ct(steps - 1) - i)) if steps > 1 else np.full(steps, s)
-    return to_out(_finish(jnp.asarray(a, dtype.np), device, requires_grad), out)
+    return to_out(_finish(jnp.array(a, dtype.np, copy=True), device, requires_grad), out)
 
 
 def logspace(

@@ -147,11 +147,15 @@ class Tensor:
         """A tensor sharing this one's storage, seen through one more view step."""
         step = (fn, static)
         recorded = grad_mode._state.enabled and self.requires_grad
+        # a step may compute its first value with its ints as traced operands (``fn.dynamic``), so that
+        # ``x[i]`` for every i in a loop runs one program instead of compiling one per index
+        split = fn.dynamic(static) if hasattr(fn, "dynamic") else None
+        call, call_static, operands = split if split is not None else (fn, static, ())
         if recorded:
-            r = _dispatch.dispatch(fn, (self,), static, name)
+            r = _dispatch.dispatch(call, (self, *operands), call_static, name)
             value, grad_fn = r._value, r._grad_fn
         else:
-            value, grad_fn = _dispatch.jitted(fn, static)(self._value), None
+            value, grad_fn = _dispatch.jitted(call, call_static)(self._value, *operands), None
         v = object.__new__(type(self) if type(self) is Tensor else Tensor)
         v._init(None, grad_fn, 0)
         v._storage = self._storage

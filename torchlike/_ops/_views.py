@@ -26,6 +26,23 @@ def _v_index(a, *, idx):
     return a[tuple(slice(*k) if type(k) is tuple else k for k in idx)]
 
 
+def _v_index_ints(a, *ints, idx):
+    """``_v_index`` with its int entries ("i" in ``idx``) passed as traced operands."""
+    it = iter(ints)
+    return a[tuple(next(it) if k == "i" else (slice(*k) if type(k) is tuple else k) for k in idx)]
+
+
+def _index_dynamic(static):
+    ((_, idx),) = static
+    ints = tuple(k for k in idx if type(k) is builtins.int)
+    if not ints:
+        return None
+    return _v_index_ints, (("idx", tuple("i" if type(k) is builtins.int else k for k in idx)),), ints
+
+
+_v_index.dynamic = _index_dynamic
+
+
 def _v_reshape(a, *, shape):
     return a.reshape(shape)
 

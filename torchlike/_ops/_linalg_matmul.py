@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .._dispatch import _requires_grad, dispatch, jitted
+from .._dispatch import _requires_grad, dispatch
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from . import pointwise
@@ -145,20 +146,22 @@ def _batched_plan(a: _Spec, b: _Spec) -> str:
 
 
 _F32_64 = frozenset((jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)))
+_JIT_MM = jax.jit(_mm)
 
 
 def matmul(input, other, *, out=None):
     """Mirrors torch.matmul: dot, mv, mm and broadcast batched products; operands must share a dtype."""
     if out is None and isinstance(input, Tensor) and isinstance(other, Tensor):
         a, b = input._value, other._value  # the eager hot path: a float matrix product with nothing to record
+        sa, sb, dt = a.shape, b.shape, a.dtype
         if (
-            a.ndim == 2 == b.ndim
-            and a.shape[1] == b.shape[0]
-            and a.dtype == b.dtype
-            and a.dtype in _F32_64
+            len(sa) == 2 == len(sb)
+            and sa[1] == sb[0]
+            and dt == b.dtype
+            and dt in _F32_64
             and not (grad_mode._state.enabled and (_requires_grad(input) or _requires_grad(other)))
         ):
-            return Tensor._make(jitted(_mm)(a, b))
+            return Tensor._make(_JIT_MM(a, b))
     _tensors("matmul", (input, "input"), (other, "other"))
     name = _matmul_plan(_spec(input), _spec(other))
     return to_out(dispatch(_mm, (input, other), (), name), out)

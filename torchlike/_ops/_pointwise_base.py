@@ -19,8 +19,8 @@ NUMERIC = FLOATS | frozenset(jnp.dtype(d) for d in (jnp.int32, jnp.int64))
 def fast_binary(f, a, b, dtypes: frozenset):
     """The eager hot path: two tensors of one shape and one dtype in ``dtypes``, nothing to record.
 
-    Then promotion, broadcasting and casts are no-ops, and the plain jnp call (one primitive
-    dispatch) is cheaper than a jitted program. Returns None when the general path is needed.
+    Then promotion, broadcasting and casts are no-ops and ``f`` (a jitted jnp function) runs on the
+    arrays directly. Returns None when the general path is needed.
     """
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
         return None

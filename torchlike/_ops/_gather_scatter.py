@@ -41,6 +41,8 @@ def _minmax(*arrays):
 
 def _lo_hi(arrays) -> list:
     """(min, max) of each concrete index array, in one device round trip."""
+    # small indices: one host copy and numpy's min/max cost less than a device program and its round trip
+    arrays = [np.asarray(a) if not isinstance(a, np.ndarray) and a.size <= 4096 else a for a in arrays]
     out = [(a.min(), a.max()) if isinstance(a, np.ndarray) else None for a in arrays]
     dev = [a for a in arrays if not isinstance(a, np.ndarray)]
     if dev:

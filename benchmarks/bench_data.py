@@ -6,7 +6,10 @@ cropped in NumPy (the usual MNIST-style pipeline); batch 64, shuffled. One epoch
 start from a forkserver, see torchlike/utils/data/dataloader.py). torch and torchlike are imported
 inside ``main()``: worker processes re-import this script, and it should stay light to import.
 
-    python benchmarks/bench_data.py [--epochs 3] [--samples 60000]
+The last row repeats ``num_workers=0`` on the samples without their transform, which isolates the
+loader's own per-batch cost.
+
+    python benchmarks/bench_data.py [--epochs 5] [--samples 60000]
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ class ImageDataset:
         padded = np.pad(img, 2)
         y, x = np.random.randint(0, 5, 2)
         return padded[None, y : y + 28, x : x + 28], int(self.labels[i])
+
+
+class PlainDataset(ImageDataset):
+    """The same samples with no transform: what is left is the loader's own cost (sampling, collate,
+    the host-to-device copy)."""
+
+    def __getitem__(self, i):
+        return self.images[i], int(self.labels[i])
 
 
 def epoch_rate(loader) -> float:
@@ -65,21 +76,26 @@ def main() -> None:
     import torchlike.utils.data
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--samples", type=int, default=60000)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    data = ImageDataset(args.samples)
+    data, plain = ImageDataset(args.samples), PlainDataset(args.samples)
     loaders = {"torch": torch.utils.data.DataLoader, "torchlike": torchlike.utils.data.DataLoader}
     rows = []
-    for num_workers, persistent in ((0, False), (2, False), (2, True)):
-        rates = compare(data, loaders, num_workers, persistent, args.epochs)
-        rows.append((num_workers, persistent, rates["torch"], rates["torchlike"]))
+    for name, dataset, num_workers, persistent in (
+        ("transform", data, 0, False),
+        ("transform", data, 2, False),
+        ("transform", data, 2, True),
+        ("none", plain, 0, False),
+    ):
+        rates = compare(dataset, loaders, num_workers, persistent, args.epochs)
+        rows.append((name, num_workers, persistent, rates["torch"], rates["torchlike"]))
     print(f"{args.samples} samples, batch 64, shuffle, median of {args.epochs} epochs (samples/s)\n")
-    print("| num_workers | persistent | torch | torchlike | torchlike / torch |")
-    print("|---|---|---|---|---|")
-    for nw, persistent, t, tl in rows:
-        print(f"| {nw} | {persistent} | {t:,.0f} | {tl:,.0f} | {tl / t:.2f} |")
+    print("| per-sample work | num_workers | persistent | torch | torchlike | torchlike / torch |")
+    print("|---|---|---|---|---|---|")
+    for name, nw, persistent, t, tl in rows:
+        print(f"| {name} | {nw} | {persistent} | {t:,.0f} | {tl:,.0f} | {tl / t:.2f} |")
 
 
 if __name__ == "__main__":

@@ -266,6 +266,23 @@ def test_random_samplers(tl):
     assert sorted(data.WeightedRandomSampler([1.0, 1.0, 1.0], 3, replacement=False)) == [0, 1, 2]
 
 
+def test_random_sampler_epochs_advance_the_generator(tl):
+    """Each epoch draws its seed from the generator (as torch's samplers do), so epochs differ and a
+    re-seeded generator replays the same epochs."""
+    data = tl.utils.data
+    gen = tl.Generator().manual_seed(7)
+    sampler = data.RandomSampler(range(1000), generator=gen)
+    first, second = list(sampler), list(sampler)
+    assert sorted(first) == sorted(second) == list(range(1000)) and first != second
+    gen.manual_seed(7)
+    assert list(sampler) == first and list(sampler) == second
+    tl.manual_seed(1)
+    epochs = [list(data.RandomSampler(range(1000))) for _ in range(2)]
+    assert epochs[0] != epochs[1]
+    tl.manual_seed(1)
+    assert [list(data.RandomSampler(range(1000))) for _ in range(2)] == epochs
+
+
 SAMPLER_ERRORS = {
     "random_replacement": lambda d: d.RandomSampler(range(3), replacement=1),
     "random_num_samples": lambda d: d.RandomSampler(range(3), num_samples=0),

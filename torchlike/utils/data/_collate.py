@@ -131,20 +131,32 @@ def convert(data, tensors_to_numpy=True):
     return data
 
 
-def to_tensors(data, make_tensor, arrays=True):
-    """Replace the array leaves of a collated (``arrays=True``) or converted batch by ``make_tensor(leaf)``.
+def to_tensors(data, make_tensors, arrays=True):
+    """Replace the array leaves of a collated (``arrays=True``) or converted batch by tensors.
 
-    After convert, only arrays of NumPy's own types are tensors-to-be (as in torch's default_convert).
+    ``make_tensors`` turns the list of all leaves into tensors in one call (one batched host-to-device
+    transfer per batch instead of one per leaf). After convert, only arrays of NumPy's own types are
+    tensors-to-be (as in torch's default_convert).
     """
+    leaves: list = []
+    _walk(data, leaves.append, arrays)
+    if not leaves:
+        return data
+    made = iter(make_tensors(leaves))
+    return _walk(data, lambda _leaf: next(made), arrays)
+
+
+def _walk(data, visit, arrays):
+    """Rebuild ``data`` with each tensor-to-be leaf replaced by ``visit(leaf)``, in a fixed order."""
     if isinstance(data, np.ndarray):
         if (arrays or type(data).__module__ == "numpy") and np_str_obj_array_pattern.search(data.dtype.str) is None:
-            return make_tensor(data)
+            return visit(data)
         return data
     if isinstance(data, (str, bytes)) or not isinstance(data, (collections.abc.Mapping, collections.abc.Sequence)):
         return data
     if isinstance(data, collections.abc.Mapping):
-        return _rebuild_mapping(data, {key: to_tensors(data[key], make_tensor, arrays) for key in data})
+        return _rebuild_mapping(data, {key: _walk(data[key], visit, arrays) for key in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return type(data)(*(to_tensors(d, make_tensor, arrays) for d in data))
-    items = [to_tensors(d, make_tensor, arrays) for d in data]
+        return type(data)(*(_walk(d, visit, arrays) for d in data))
+    items = [_walk(d, visit, arrays) for d in data]
     return tuple(items) if isinstance(data, tuple) else _rebuild_sequence(data, items)

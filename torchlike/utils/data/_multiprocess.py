@@ -22,7 +22,7 @@ import numpy as np
 from ..._tensor import Tensor
 from . import _collate, _worker
 from ._worker import ExceptionWrapper
-from .dataloader import _BaseDataLoaderIter, _make_tensor, default_collate, default_convert
+from .dataloader import _BaseDataLoaderIter, _make_tensors, default_collate, default_convert
 from .dataset import TensorDataset, _rebuild_with_arrays
 
 __all__: list[str] = []
@@ -233,7 +233,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if isinstance(data, ExceptionWrapper):
             data.reraise()
         if self._tensor_leaves is not None:
-            data = _collate.to_tensors(data, _make_tensor, arrays=self._tensor_leaves)
+            data = _collate.to_tensors(data, _make_tensors, arrays=self._tensor_leaves)
         return data
 
     def _mark_worker_as_unavailable(self, worker_id: int) -> None:

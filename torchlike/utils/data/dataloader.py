@@ -25,8 +25,9 @@ class _DatasetKind:
     Iterable = 1
 
 
-def _make_tensor(array) -> Tensor:
-    return Tensor._make(jax.device_put(array))  # about half the cost of jnp.asarray for a NumPy batch
+def _make_tensors(arrays: list) -> list[Tensor]:
+    # one batched device_put for all of a batch's arrays: about half the cost of jnp.asarray per array
+    return [Tensor._make(a) for a in jax.device_put(arrays)]
 
 
 def _stack(batch):
@@ -37,12 +38,12 @@ def _stack(batch):
 
 def default_collate(batch):
     """Mirrors torch.utils.data.default_collate (floats -> float64, ints -> int64, arrays keep their dtype)."""
-    return _collate.to_tensors(_collate.collate(batch, _stack), _make_tensor)
+    return _collate.to_tensors(_collate.collate(batch, _stack), _make_tensors)
 
 
 def default_convert(data):
     """Mirrors torch.utils.data.default_convert: NumPy arrays and scalars become tensors, the rest is kept."""
-    return _collate.to_tensors(_collate.convert(data, tensors_to_numpy=False), _make_tensor, arrays=False)
+    return _collate.to_tensors(_collate.convert(data, tensors_to_numpy=False), _make_tensors, arrays=False)
 
 
 class _InfiniteConstantSampler(Sampler):

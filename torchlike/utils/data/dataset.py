@@ -212,12 +212,12 @@ def _split_lengths(n: int, lengths: Sequence) -> list[int]:
 
 def random_split(dataset: Dataset, lengths: Sequence[int | float], generator=None) -> list[Subset]:
     """Mirrors torch.utils.data.random_split (lengths or fractions; torchlike's RNG stream)."""
-    import torchlike
+    from .sampler import _randperm
 
     lengths = _split_lengths(len(dataset), lengths)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = torchlike.randperm(sum(lengths), generator=generator).tolist()
+    indices = _randperm(sum(lengths), generator)
     return [
         Subset(dataset, indices[offset - length : offset])
         for offset, length in zip(itertools.accumulate(lengths), lengths)

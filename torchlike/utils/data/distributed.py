@@ -59,8 +59,10 @@ class DistributedSampler(Sampler):
         if self.shuffle:
             import torchlike
 
+            from .sampler import _randperm
+
             g = torchlike.Generator().manual_seed(self.seed + self.epoch)  # same order on every replica
-            indices = torchlike.randperm(n, generator=g).tolist()
+            indices = _randperm(n, g)
         else:
             indices = list(range(n))
         if not self.drop_last:

@@ -1,7 +1,9 @@
 """Samplers: index orders for a DataLoader (mirrors torch.utils.data.sampler).
 
-Random samplers draw from torchlike's RNG (JAX's streams): the same seed gives the same order in
-torchlike, not the order real torch would draw.
+Random samplers take one seed from torchlike's RNG (the given generator, else the global one) and
+draw the epoch's order on the host with NumPy: index orders are Python ints anyway, and XLA's CPU
+sort makes ``randperm(60000)`` about 30x slower than NumPy's shuffle. The same seed gives the same
+order in torchlike, not the order real torch would draw.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Generic, TypeVar
+
+import numpy as np
 
 __all__ = [
     "BatchSampler",
@@ -28,11 +32,17 @@ def _torchlike():
     return torchlike
 
 
-def _fresh_generator():
-    """A Generator seeded from the global RNG, as torch's RandomSampler makes one per epoch."""
+def _host_rng(generator=None) -> np.random.Generator:
+    """A NumPy generator seeded by one draw from ``generator`` (None: the global RNG, as torch's
+    RandomSampler seeds a fresh generator from it each epoch)."""
     tl = _torchlike()
-    seed = int(tl.empty((), dtype=tl.int64).random_().item())
-    return tl.Generator().manual_seed(seed)
+    seed = int(tl.empty((), dtype=tl.int64).random_(generator=generator).item())
+    return np.random.default_rng(seed & 0xFFFFFFFFFFFFFFFF)
+
+
+def _randperm(n: int, generator=None) -> list[int]:
+    """A random order of ``range(n)`` drawn on the host (see the module docstring)."""
+    return _host_rng(generator).permutation(n).tolist()
 
 
 class Sampler(Generic[_T_co]):
@@ -75,17 +85,16 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        tl = _torchlike()
         n = len(self.data_source)
-        generator = self.generator if self.generator is not None else _fresh_generator()
+        rng = _host_rng(self.generator)
         if self.replacement:
             # one draw for the epoch (torch draws 32 at a time; the stream differs anyway)
-            yield from tl.randint(0, n, (self.num_samples,), generator=generator).tolist()
+            yield from rng.integers(0, n, self.num_samples).tolist()
             return
         for _ in range(self.num_samples // n):
-            yield from tl.randperm(n, generator=generator).tolist()
+            yield from rng.permutation(n).tolist()
         if self.num_samples % n:
-            yield from tl.randperm(n, generator=generator).tolist()[: self.num_samples % n]
+            yield from rng.permutation(n)[: self.num_samples % n].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -99,7 +108,7 @@ class SubsetRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in _torchlike().randperm(len(self.indices), generator=self.generator).tolist():
+        for i in _randperm(len(self.indices), self.generator):
             yield self.indices[i]
 
     def __len__(self) -> int:

@@ -145,23 +145,26 @@ def _batched_plan(a: _Spec, b: _Spec) -> str:
     return "UnsafeViewBackward0"
 
 
-_F32_64 = frozenset((jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)))
+_F32, _F64 = jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)  # NumPy's builtin dtypes are singletons
 _JIT_MM = jax.jit(_mm)
 
 
 def matmul(input, other, *, out=None):
     """Mirrors torch.matmul: dot, mv, mm and broadcast batched products; operands must share a dtype."""
     if out is None and isinstance(input, Tensor) and isinstance(other, Tensor):
-        a, b = input._value, other._value  # the eager hot path: a float matrix product with nothing to record
-        sa, sb, dt = a.shape, b.shape, a.dtype
+        # the eager hot path: a float product with nothing to record. Shapes are left to the jitted
+        # program (torch.matmul's rules are jnp.matmul's); a mismatch falls through to the checks below.
+        a, b = input._value, other._value
+        dt = a.dtype
         if (
-            len(sa) == 2 == len(sb)
-            and sa[1] == sb[0]
-            and dt == b.dtype
-            and dt in _F32_64
+            dt is b.dtype
+            and (dt is _F32 or dt is _F64)
             and not (grad_mode._state.enabled and (_requires_grad(input) or _requires_grad(other)))
         ):
-            return Tensor._make(_JIT_MM(a, b))
+            try:
+                return Tensor._make(_JIT_MM(a, b))
+            except (TypeError, ValueError):
+                pass
     _tensors("matmul", (input, "input"), (other, "other"))
     name = _matmul_plan(_spec(input), _spec(other))
     return to_out(dispatch(_mm, (input, other), (), name), out)

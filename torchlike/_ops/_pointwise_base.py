@@ -25,7 +25,7 @@ def fast_binary(f, a, b, dtypes: frozenset):
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
         return None
     av, bv = a._value, b._value
-    if av.shape != bv.shape or av.dtype != bv.dtype or av.dtype not in dtypes:
+    if av.shape != bv.shape or av.dtype is not bv.dtype or av.dtype not in dtypes:  # builtin dtypes are singletons
         return None
     if grad_mode._state.enabled and (_requires_grad(a) or _requires_grad(b)):
         return None

@@ -15,6 +15,7 @@ from .._device import device as _device_cls
 from .._device import jax_device
 from .._dispatch import dispatch, jitted
 from .._tensor import Tensor
+from . import _stream
 from ._util import shape_arg, to_out
 
 # ---------------------------------------------------------------- from data
@@ -117,8 +118,12 @@ def _filled(size, value, dtype, device, requires_grad, out=None):
     for s in shape:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    t = _finish(jitted(_fill, (("shape", shape), ("value", value), ("dtype", dtype.np)))(), device, requires_grad)
-    return to_out(t, out)
+    static = (("shape", shape), ("value", value), ("dtype", dtype.np))
+    if _stream.cold((_fill, static)):  # no program per shape for one-off tensors (model parameters)
+        a = jax.device_put(np.full(shape, value, dtype.np))
+    else:
+        a = jitted(_fill, static)()
+    return to_out(_finish(a, device, requires_grad), out)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
@@ -270,13 +275,11 @@ def _gen(generator):
 
 
 def _uniform(key, lo, hi, *, shape, dtype):
-    u = jax.random.uniform(key, shape, jnp.float32 if dtype == jnp.bfloat16 or dtype == jnp.float16 else dtype)
-    return (lo + u * (hi - lo)).astype(dtype)
+    return _stream._exact(key, lo, hi, flat=_stream.uniform_flat, shape=shape, dtype=dtype)
 
 
 def _normal(key, mean, std, *, shape, dtype):
-    z = jax.random.normal(key, shape, jnp.float32 if dtype in (jnp.bfloat16, jnp.float16) else dtype)
-    return (mean + z * std).astype(dtype)
+    return _stream._exact(key, mean, std, flat=_stream.normal_flat, shape=shape, dtype=dtype)
 
 
 def _randint(key, low, high, *, shape, dtype):
@@ -295,8 +298,15 @@ def _exponential(key, lambd, *, shape, dtype):
     return (jax.random.exponential(key, shape, dtype) / lambd).astype(dtype)
 
 
+_STREAMS = {_uniform: _stream.uniform_flat, _normal: _stream.normal_flat}
+
+
 def _sample(fn, generator, args, static) -> jax.Array:
     key = _gen(generator).next_key()
+    flat = _STREAMS.get(fn)
+    if flat is not None:  # no program per shape for a cold draw (see _stream.py)
+        kw = dict(static)
+        return _stream.sample(flat, key, args, kw["shape"], kw["dtype"])
     return jitted(fn, static)(key, *args)
 
 

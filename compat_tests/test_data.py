@@ -101,6 +101,19 @@ class WorkerReport:
         return (i, os.getpid(), len(_init_calls), "jax" in sys.modules)
 
 
+class ReportsJax:
+    """Wraps a dataset: each sample also says whether the process that loaded it imported JAX."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __getitem__(self, i):
+        return self.inner[i], "jax" in sys.modules
+
+
 # A worker has already loaded these two jax-free modules; import_module takes them from sys.modules
 # (``from torchlike.utils.data import ...`` would import torchlike, hence JAX, in the worker).
 _IterableDataset = importlib.import_module("torchlike.utils.data.dataset").IterableDataset
@@ -479,3 +492,22 @@ def test_persistent_workers_and_init_fn(tl):
     assert all(b[2].tolist() == [1, 1] for b in first + second)  # init ran once per worker
     assert not any(b[3].any() for b in first)  # workers loading NumPy data never import JAX
     assert [b[0].tolist() for b in second] == [[0, 1], [2, 3]]
+
+
+def test_vision_datasets_in_workers_do_not_import_jax(tl):
+    """A torchlike.vision dataset with transforms loads in workers without torchlike's package (and JAX)."""
+    vision = importlib.import_module("torchlike.vision")
+    vt = vision.transforms
+    fake = vision.datasets.FakeData(
+        size=6,
+        image_size=(3, 8, 8),
+        num_classes=4,
+        transform=vt.Compose([vt.ToTensor(), vt.Normalize([0.5] * 3, [0.25] * 3)]),
+    )
+    single = list(tl.utils.data.DataLoader(ReportsJax(fake), batch_size=3))
+    multi = list(tl.utils.data.DataLoader(ReportsJax(fake), batch_size=3, num_workers=2))
+    assert not any(jax_flags.any() for (_x, _y), jax_flags in multi)
+    for ((xs, ys), _), ((xm, ym), _) in zip(single, multi):
+        assert xm.dtype == tl.float32 and tuple(xm.shape) == (3, 3, 8, 8)
+        np.testing.assert_allclose(np.asarray(xm), np.asarray(xs), rtol=1e-6)
+        assert ym.tolist() == ys.tolist()

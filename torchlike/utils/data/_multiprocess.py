@@ -8,6 +8,7 @@ main script (as with torch's ``spawn``), so keep heavy work under ``if __name__ 
 
 from __future__ import annotations
 
+import importlib
 import io
 import itertools
 import multiprocessing
@@ -32,6 +33,32 @@ __all__: list[str] = []
 _WORKER_MODULES = tuple(
     (mod.__name__, mod.__file__) for mod in (_collate, sys.modules[TensorDataset.__module__], _worker)
 )
+# torchlike.vision's datasets and transforms are jax-free too: workers load them the same way when a
+# payload refers to them (in import order; the worker loop stays last)
+_VISION = "torchlike.vision."
+_VISION_MODULES = tuple(
+    _VISION + name
+    for name in (
+        "transforms._functional_array",
+        "transforms._functional_pil",
+        "transforms.functional",
+        "transforms.transforms",
+        "datasets.vision",
+        "datasets.folder",
+        "datasets.mnist",
+        "datasets.cifar",
+        "datasets.fakedata",
+    )
+)
+
+
+def _worker_modules(payload: bytes) -> tuple:
+    if _VISION.encode() not in payload:
+        return _WORKER_MODULES
+    vision = tuple((name, importlib.import_module(name).__file__) for name in _VISION_MODULES)
+    return _WORKER_MODULES[:-1] + vision + _WORKER_MODULES[-1:]
+
+
 _default_context = None
 
 
@@ -65,7 +92,8 @@ def _start_worker(ctx, payload: bytes, worker_id: int):
     index_r, index_w = ctx.Pipe(duplex=False)
     result_r, result_w = ctx.Pipe(duplex=False)
     args = (payload, worker_id, index_r, result_w, os.getpid())
-    w = ctx.Process(target=exec, args=(_worker.BOOTSTRAP, {"modules": _WORKER_MODULES, "args": args}), daemon=True)
+    modules = _worker_modules(payload)
+    w = ctx.Process(target=exec, args=(_worker.BOOTSTRAP, {"modules": modules, "args": args}), daemon=True)
     try:
         w.start()
     finally:

@@ -23,15 +23,26 @@ __all__ = ["WorkerInfo", "get_worker_info"]
 MP_STATUS_CHECK_INTERVAL = 5.0
 
 # Run by exec() in a fresh worker process: load the jax-free modules under their package names
-# without importing the torchlike package, then enter the worker loop.
+# without importing the torchlike package, then enter the worker loop. Their relative imports
+# (``from . import functional``) see bare stand-ins for the packages, removed afterwards so that
+# user code importing torchlike later gets the real package (which reuses the loaded modules).
 BOOTSTRAP = """
-import importlib.util, sys
+import importlib.util, sys, types
+stand_ins = []
 for name, path in modules:
+    package = name.rpartition(".")[0]
+    while package and package not in sys.modules:
+        sys.modules[package] = types.ModuleType(package)
+        sys.modules[package].__path__ = []
+        stand_ins.append(package)
+        package = package.rpartition(".")[0]
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, path)
         mod = importlib.util.module_from_spec(spec)
         sys.modules[name] = mod
         spec.loader.exec_module(mod)
+for package in stand_ins:
+    del sys.modules[package]
 sys.modules[modules[-1][0]]._worker_loop(*args)
 """
 
@@ -246,7 +257,7 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-_PACKAGE = __name__.rpartition(".")[0] + "."
+_PACKAGE = __name__.partition(".")[0] + "."  # torchlike's jax-free modules loaded by the bootstrap
 
 
 def _worker_loop(payload: bytes, worker_id: int, index_conn, result_conn, parent_pid: int) -> None:

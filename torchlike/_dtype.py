@@ -64,6 +64,27 @@ _FROM_NP = {d.np: d for d in _ALL}
 _NAMES = {d.name: d for d in _ALL}
 
 
+_SCALAR_TYPE_NAMES = {
+    "float32": "Float",
+    "float64": "Double",
+    "float16": "Half",
+    "bfloat16": "BFloat16",
+    "int64": "Long",
+    "int32": "Int",
+    "int16": "Short",
+    "int8": "Char",
+    "uint8": "Byte",
+    "bool": "Bool",
+    "complex64": "ComplexFloat",
+    "complex128": "ComplexDouble",
+}
+
+
+def scalar_type_name(d: dtype) -> str:
+    """torch's C++ ScalarType name (``Float``, ``Long``, ...), as its error messages spell dtypes."""
+    return _SCALAR_TYPE_NAMES.get(d.name, d.name)
+
+
 def _by_name(name: str) -> dtype:
     return _NAMES[name]
 

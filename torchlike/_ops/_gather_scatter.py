@@ -52,21 +52,7 @@ def _lo_hi(arrays) -> list:
     return [(builtins.int(lo), builtins.int(hi)) for lo, hi in out]
 
 
-def _cap(d: D.dtype) -> str:
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "float16": "Half",
-        "bfloat16": "BFloat16",
-        "int64": "Long",
-        "int32": "Int",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-        "bool": "Bool",
-        "complex64": "ComplexFloat",
-        "complex128": "ComplexDouble",
-    }[d.name]
+_cap = D.scalar_type_name
 
 
 # ---------------------------------------------------------------- gather / scatter

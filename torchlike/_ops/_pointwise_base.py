@@ -105,7 +105,4 @@ def _binop(f, a, b, dt, name):
     return dispatch(_binary, (a, b), (("f", f), ("dtype", dt.np)), name)
 
 
-def _cap(d: D.dtype) -> str:
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long"}
-    names.update(int32="Int", int16="Short", int8="Char", uint8="Byte", bool="Bool")
-    return names.get(d.name, d.name)
+_cap = D.scalar_type_name

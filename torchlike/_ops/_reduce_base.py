@@ -13,24 +13,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ._util import dims, wrap_dim
 
-_C_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
-
-
-def _cap(d: D.dtype) -> str:
-    return _C_NAMES.get(d.name, d.name)
+_cap = D.scalar_type_name
 
 
 def _is_float(d: D.dtype) -> bool:

@@ -10,7 +10,7 @@ import jax as _jax
 _jax.config.update("jax_enable_x64", True)
 
 from . import _ops as _ops_pkg  # noqa: E402
-from . import autograd, cuda, linalg, random  # noqa: E402
+from . import _runtime, autograd, cuda, linalg, random  # noqa: E402
 from ._device import device  # noqa: E402
 from ._dtype import (  # noqa: E402
     bfloat16,
@@ -42,12 +42,20 @@ from ._dtype import (  # noqa: E402
     uint8,
 )
 from ._dtype import result_type as _result_type  # noqa: E402
+from ._ops._aliases import *  # noqa: E402,F403
+from ._ops._tensor_extras import *  # noqa: E402,F403
+from ._ops.complex import *  # noqa: E402,F403
+from ._ops.construct import *  # noqa: E402,F403
 from ._ops.creation import *  # noqa: E402,F403
 from ._ops.index import *  # noqa: E402,F403
 from ._ops.linalg import *  # noqa: E402,F403
+from ._ops.nn_aliases import *  # noqa: E402,F403
 from ._ops.pointwise import *  # noqa: E402,F403
 from ._ops.reduce import *  # noqa: E402,F403
 from ._ops.shape import *  # noqa: E402,F403
+from ._ops.special import *  # noqa: E402,F403
+from ._ops.stats import *  # noqa: E402,F403
+from ._runtime import *  # noqa: E402,F403
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
@@ -117,16 +125,16 @@ __all__ = [
     "short",
     "uint8",
 ]
-for _family in _ops_pkg.FAMILIES:
+for _family in (*_ops_pkg.FAMILIES, _runtime):
     __all__ += _family.__all__
 
 _ops_pkg.install()
 autograd.Variable = Tensor
 
-from . import nn, optim, utils  # noqa: E402
+from . import nn, optim, special, utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
-__all__ += ["load", "nn", "optim", "save", "utils"]
+__all__ += ["load", "nn", "optim", "save", "special", "utils"]
 
 __version__ = "0.1.0"
 

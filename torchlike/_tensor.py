@@ -50,6 +50,12 @@ def _positions(shape, steps):
 
 def write_steps(base, value, *, steps):
     """``base`` with the elements that ``steps`` select replaced by ``value``."""
+    for i in range(len(steps) - 1, -1, -1):
+        fn, static = steps[i]
+        if hasattr(fn, "write"):  # a step that reinterprets elements (complex parts) has its own inverse
+            parent = _apply_steps(base, steps[:i])
+            inner = write_steps(fn(parent, **dict(static)), value, steps=steps[i + 1 :])
+            return write_steps(base, fn.write(parent, inner, **dict(static)), steps=steps[:i])
     if not steps:
         return jnp.broadcast_to(value, base.shape).astype(base.dtype)
     pos = _positions(base.shape, steps)
@@ -663,10 +669,7 @@ _TYPE_NAMES = {
 }
 
 
-def _type_name(d: D.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}.get(
-        d.name, d.name.capitalize()
-    )
+_type_name = D.scalar_type_name
 
 
 def _contiguous_strides(shape) -> tuple:

@@ -12,10 +12,38 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from . import creation, index, linalg, pointwise, reduce, shape
+from . import (
+    _aliases,
+    _tensor_extras,
+    complex,
+    construct,
+    creation,
+    index,
+    linalg,
+    nn_aliases,
+    pointwise,
+    reduce,
+    shape,
+    special,
+    stats,
+)
 from ._util import is_number
 
-FAMILIES = (pointwise, reduce, shape, index, linalg, creation)
+FAMILIES = (
+    pointwise,
+    reduce,
+    shape,
+    index,
+    linalg,
+    creation,
+    special,
+    complex,
+    stats,
+    construct,
+    nn_aliases,  # torch.* forms of nn ops (torch.conv2d, torch.dropout, ...)
+    _aliases,  # generated: torch.abs_ ... and the *_copy functions
+    _tensor_extras,
+)
 
 
 def _inplace(fn, name):
@@ -151,3 +179,6 @@ def install() -> None:
         setattr(Tensor, name + "_", _inplace_view(getattr(shape, name), name + "_"))
     for name in ("uniform_", "normal_", "exponential_", "random_", "bernoulli_"):
         setattr(Tensor, name, getattr(creation, name))
+    for mod in FAMILIES:
+        for name, fn in getattr(mod, "EXTRA_METHODS", {}).items():
+            setattr(Tensor, name, fn)

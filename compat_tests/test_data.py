@@ -511,3 +511,16 @@ def test_vision_datasets_in_workers_do_not_import_jax(tl):
         assert xm.dtype == tl.float32 and tuple(xm.shape) == (3, 3, 8, 8)
         np.testing.assert_allclose(np.asarray(xm), np.asarray(xs), rtol=1e-6)
         assert ym.tolist() == ys.tolist()
+
+
+def test_many_batches_take_the_jitted_transfer(tl):
+    """After a batch signature is hot, batches reach the device through one jitted identity: same values."""
+    dl = importlib.import_module("torchlike.utils.data.dataloader")
+    x = np.arange(40 * 8 * 3, dtype=np.float32).reshape(40 * 8, 3)
+    y = np.arange(40 * 8)
+    loader = tl.utils.data.DataLoader([(x[i], int(y[i])) for i in range(len(y))], batch_size=8)  # NumPy samples
+    batches = list(loader)
+    assert dl._to_device._cache_size() >= 1
+    np.testing.assert_array_equal(np.concatenate([np.asarray(b[0]) for b in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([np.asarray(b[1]) for b in batches]), y)
+    assert batches[-1][0].dtype == tl.float32 and batches[-1][1].dtype == tl.int64

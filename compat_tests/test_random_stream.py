@@ -38,9 +38,9 @@ DTYPES = [jnp.float32, jnp.float64, jnp.float16, jnp.bfloat16]
 def test_chunked_draw_equals_the_shape_program(shape, dtype):
     key = jax.random.PRNGKey(11)
     for flat, args in ((_stream.uniform_flat, (-0.3, 0.7)), (_stream.normal_flat, (1.0, 3.0))):
-        _stream._counts.clear()
+        _dispatch._counts.clear()
         cold = _stream.sample(flat, key, args, shape, dtype)
-        _stream._counts[(flat, shape, dtype)] = _stream._HOT
+        _dispatch._counts[(flat, shape, dtype)] = _dispatch._HOT
         hot = _stream.sample(flat, key, args, shape, dtype)
         assert cold.shape == hot.shape == shape and cold.dtype == hot.dtype == dtype
         assert _max_ulps(cold, hot) <= 1
@@ -51,7 +51,7 @@ def test_chunked_draw_equals_the_shape_program(shape, dtype):
 def test_stream_is_jax_random(shape, dtype):
     """The unit draws are jax.random.uniform / jax.random.normal's, position for position."""
     key = jax.random.PRNGKey(3)
-    _stream._counts.clear()
+    _dispatch._counts.clear()
     np.testing.assert_array_equal(
         _bits(_stream.sample(_stream.uniform_flat, key, (0.0, 1.0), shape, dtype)),
         _bits(jax.random.uniform(key, shape, dtype)),
@@ -65,9 +65,9 @@ def test_stream_is_jax_random(shape, dtype):
 def test_same_seed_same_numbers_cold_hot_and_traced():
     """A draw gives the same numbers the first time, once the shape is hot, and under jax.jit."""
     # randn is mean 0, std 1: no rounding after the unit draw, so equal bit for bit
-    _stream._counts.clear()
+    _dispatch._counts.clear()
     draws = []
-    for _ in range(_stream._HOT + 2):
+    for _ in range(_dispatch._HOT + 2):
         torchlike.manual_seed(5)
         draws.append(np.asarray(torchlike.randn(17, 9)))
     for d in draws[1:]:

@@ -31,6 +31,35 @@ def _inexact(dt) -> bool:
     return dt in _INEXACT
 
 
+try:
+    from jax._src.core import trace_state_clean  # no public equivalent: "is any trace active?"
+except ImportError:  # pragma: no cover - a JAX without it: every request compiles, as before
+
+    def trace_state_clean() -> bool:
+        return False
+
+
+# Compiling a program per shape is what makes one-off work slow (a model's parameter inits, a
+# batch of a new shape): requests of a signature stay "cold", served without a program of their
+# own, until they have been seen _HOT times.
+_HOT = 32
+_counts: dict = {}
+
+
+def cold(sig) -> bool:
+    """True for the first few eager requests of ``sig`` (outside any jax trace): those are served
+    without compiling a program for ``sig``; later ones compile it once and reuse it."""
+    if not trace_state_clean():
+        return False
+    seen = _counts.get(sig, 0)
+    if seen >= _HOT:
+        return False
+    if len(_counts) > 100_000:  # many one-off signatures (e.g. fill values): forget them
+        _counts.clear()
+    _counts[sig] = seen + 1
+    return True
+
+
 def jitted(fn, static: tuple = ()):
     """The cached jax.jit of ``fn`` with ``static`` (a tuple of (name, value)) bound."""
     key = (fn, static)

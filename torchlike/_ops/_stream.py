@@ -20,33 +20,9 @@ import numpy as np
 from jax import lax
 from jax.extend.random import threefry2x32_p
 
-from .._dispatch import jitted
-
-try:
-    from jax._src.core import trace_state_clean  # no public equivalent: "is any trace active?"
-except ImportError:  # pragma: no cover - a JAX without it: every request compiles, as before
-
-    def trace_state_clean() -> bool:
-        return False
-
+from .._dispatch import cold, jitted
 
 _CHUNK = 1 << 16
-_HOT = 32  # an eager request seen this many times gets its own compiled program
-_counts: dict = {}
-
-
-def cold(sig) -> bool:
-    """True for the first few eager requests of ``sig`` (outside any jax trace): those are served
-    without compiling a program for ``sig``; later ones compile it once and reuse it."""
-    if not trace_state_clean():
-        return False
-    seen = _counts.get(sig, 0)
-    if seen >= _HOT:
-        return False
-    if len(_counts) > 100_000:  # many one-off signatures (e.g. fill values): forget them
-        _counts.clear()
-    _counts[sig] = seen + 1
-    return True
 
 
 def _bits(key, offset, n: int, width: int):

@@ -13,7 +13,7 @@ from .. import _dtype as D
 from .. import random as _random
 from .._device import device as _device_cls
 from .._device import jax_device
-from .._dispatch import dispatch, jitted
+from .._dispatch import cold, dispatch, jitted
 from .._tensor import Tensor
 from . import _stream
 from ._util import shape_arg, to_out
@@ -119,7 +119,7 @@ def _filled(size, value, dtype, device, requires_grad, out=None):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
     static = (("shape", shape), ("value", value), ("dtype", dtype.np))
-    if _stream.cold((_fill, static)):  # no program per shape for one-off tensors (model parameters)
+    if cold((_fill, static)):  # no program per shape for one-off tensors (model parameters)
         a = jax.device_put(np.full(shape, value, dtype.np))
     else:
         a = jitted(_fill, static)()

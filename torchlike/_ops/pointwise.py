@@ -15,10 +15,10 @@ import numpy as np
 from jax import lax
 
 from .. import _dtype as D
-from .._dispatch import dispatch, not_differentiable
+from .._dispatch import cold, dispatch, not_differentiable
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled, no_grad
-from . import _logic, _stream
+from . import _logic
 from ._logic import *  # noqa: F403 - one family: pointwise
 from ._pointwise_base import (
     FLOATS,
@@ -504,8 +504,8 @@ def fill_(self, value):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
     if isinstance(value, (int, float)) and self.is_floating_point() and not self._steps:
-        # a one-off fill (parameter init): filled on the host, no program per shape (see _stream.cold)
-        if not (is_grad_enabled() and self.requires_grad) and _stream.cold((_fill, self.shape, self.dtype, value)):
+        # a one-off fill (parameter init): filled on the host, no program per shape (see _dispatch.cold)
+        if not (is_grad_enabled() and self.requires_grad) and cold((_fill, self.shape, self.dtype, value)):
             return self._commit(Tensor._make(jax.device_put(np.full(self.shape, value, self.dtype.np))))
     return self._commit(dispatch(_fill, (self, value), (), "FillBackward0"))
 

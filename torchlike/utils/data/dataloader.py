@@ -11,6 +11,7 @@ import warnings
 
 import jax
 
+from ..._dispatch import cold
 from ..._tensor import Tensor
 from . import _collate, _worker
 from ._worker import get_worker_info
@@ -25,9 +26,18 @@ class _DatasetKind:
     Iterable = 1
 
 
+@jax.jit
+def _to_device(*arrays):
+    return arrays
+
+
 def _make_tensors(arrays: list) -> list[Tensor]:
-    # one batched device_put for all of a batch's arrays: about half the cost of jnp.asarray per array
-    return [Tensor._make(a) for a in jax.device_put(arrays)]
+    """A batch's NumPy arrays as tensors. Passing them through a jitted identity is the cheapest
+    transfer (~12 us against ~45 us for jax.device_put), but compiles once per batch signature:
+    signatures seen only a few times (a last partial batch, varying lengths) use device_put."""
+    if cold(("batch", *((a.shape, a.dtype) for a in arrays))):
+        return [Tensor._make(a) for a in jax.device_put(arrays)]
+    return [Tensor._make(a) for a in _to_device(*arrays)]
 
 
 def _stack(batch):

@@ -25,21 +25,33 @@ except ImportError:
     torch = None
 
 
-def per_call(fn, n=300, repeat=7):
-    """Best-of-``repeat`` seconds per call over batches of ``n`` calls."""
-    for _ in range(20):
-        out = fn()
-    jax.block_until_ready(getattr(out, "_value", None)) if hasattr(out, "_value") else None
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(n):
+def _wait(out):
+    if hasattr(out, "_value"):
+        jax.block_until_ready(out._value)
+    elif isinstance(out, jax.Array):
+        out.block_until_ready()
+
+
+def per_call(fns: dict, n=300, repeat=9, sizes=None) -> dict:
+    """Best-of-``repeat`` seconds per call of each function, over batches of ``n`` calls.
+
+    The functions take turns batch by batch, so load that comes and goes on the machine hits them
+    alike (the dev machine's timings drift by 2x over seconds); ``sizes`` overrides ``n`` per name.
+    """
+    sizes = sizes or {}
+    for fn in fns.values():
+        for _ in range(20):
             out = fn()
-        if hasattr(out, "_value"):
-            jax.block_until_ready(out._value)
-        elif isinstance(out, jax.Array):
-            out.block_until_ready()
-        best = min(best, (time.perf_counter() - t0) / n)
+        _wait(out)
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            k = sizes.get(name, n)
+            t0 = time.perf_counter()
+            for _ in range(k):
+                out = fn()
+            _wait(out)
+            best[name] = min(best[name], (time.perf_counter() - t0) / k)
     return best
 
 
@@ -61,37 +73,35 @@ def run(size: int):
 
 
 def bench_op(tl_op, jnp_op, xn, wn, idx):
-    """Timings of one op: torchlike, plain JAX and (when installed) torch."""
-    row = {}
+    """Timings of one op: torchlike, plain JAX and (when installed) torch, measured in turns."""
     x, w, i = torchlike.tensor(xn), torchlike.tensor(wn), torchlike.tensor(idx)
-    row["torchlike fwd"] = per_call(lambda: tl_op(x, w, i))
     xg = torchlike.tensor(xn, requires_grad=True)
-
-    def tl_fb():
-        y = tl_op(xg, w, i).sum()
-        y.backward()
-        xg.grad = None
-        return y
-
-    row["torchlike fwd+bwd"] = per_call(tl_fb)
     xj, wj, ij = jnp.asarray(xn), jnp.asarray(wn), jnp.asarray(idx)
-    row["jnp fwd"] = per_call(lambda: jnp_op(xj, wj, ij))
     grad_fn = jax.grad(lambda a: jnp_op(a, wj, ij).sum())
-    row["jax.grad eager"] = per_call(lambda: grad_fn(xj), n=30, repeat=3)
     jitted = jax.jit(grad_fn)
-    row["jax.grad jit"] = per_call(lambda: jitted(xj))
-    if torch is not None:
-        xt, wt, it = torch.tensor(xn), torch.tensor(wn), torch.tensor(idx)
-        row["torch fwd"] = per_call(lambda: tl_op(xt, wt, it))
-        xtg = torch.tensor(xn, requires_grad=True)
 
-        def t_fb():
-            y = tl_op(xtg, wt, it).sum()
+    def backward(op, x, w, i):
+        def step():
+            y = op(x, w, i).sum()
             y.backward()
-            xtg.grad = None
+            x.grad = None
             return y
 
-        row["torch fwd+bwd"] = per_call(t_fb)
+        return step
+
+    fns = {
+        "torchlike fwd": lambda: tl_op(x, w, i),
+        "jnp fwd": lambda: jnp_op(xj, wj, ij),
+        "torchlike fwd+bwd": backward(tl_op, xg, w, i),
+        "jax.grad jit": lambda: jitted(xj),
+    }
+    if torch is not None:
+        xt, wt, it = torch.tensor(xn), torch.tensor(wn), torch.tensor(idx)
+        xtg = torch.tensor(xn, requires_grad=True)
+        fns["torch fwd"] = lambda: tl_op(xt, wt, it)
+        fns["torch fwd+bwd"] = backward(tl_op, xtg, wt, it)
+    row = per_call(fns)
+    row.update(per_call({"jax.grad eager": lambda: grad_fn(xj)}, n=30, repeat=3))  # retraces: slow
     return row
 
 

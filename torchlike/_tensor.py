@@ -108,24 +108,28 @@ class Tensor:
             t = empty(*args, **kwargs)
         self._init(t._value)
 
-    def _init(self, array, grad_fn=None, output_nr=0):
-        self._storage = Storage(array)
-        self._steps = ()
-        self._base = None
-        self._grad_fn = grad_fn
-        self._output_nr = output_nr
-        self._requires_grad = False
-        self._grad = None
-        self._accum = None
-        self._cache = self._cache_src = None
-        self._gf_version = 0
-        self._retains_grad = False
-
     @classmethod
     def _make(cls, array, grad_fn=None, output_nr=0) -> Tensor:
+        """A tensor with its own storage holding ``array`` (every op's output: kept call-free)."""
         t = object.__new__(cls)
-        t._init(array, grad_fn, output_nr)
+        t._storage = Storage(array)
+        t._steps = ()
+        t._base = None
+        t._grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._requires_grad = False
+        t._grad = None
+        t._accum = None
+        t._cache = t._cache_src = None
+        t._gf_version = 0
+        t._retains_grad = False
         return t
+
+    def _init(self, array, grad_fn=None, output_nr=0):
+        """Make ``self`` (an object a constructor made) what ``_make`` would build."""
+        made = Tensor._make(array, grad_fn, output_nr)
+        for slot in _STATE_SLOTS:
+            setattr(self, slot, getattr(made, slot))
 
     # ------------------------------------------------------------ storage access
     @property
@@ -668,6 +672,8 @@ _TYPE_NAMES = {
     "bool": "torch.BoolTensor",
 }
 
+
+_STATE_SLOTS = tuple(name for name in Tensor.__slots__ if not name.startswith("__"))
 
 _type_name = D.scalar_type_name
 

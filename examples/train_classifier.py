@@ -24,7 +24,7 @@ def make_glyphs(n: int, seed: int):
     labels = rng.randint(0, 10, n)
     dy, dx = rng.randint(0, 3, n), rng.randint(0, 3, n)
     images = np.stack([glyphs[c, y : y + 8, x : x + 8] for c, y, x in zip(labels, dy, dx)]).astype(np.float32)
-    images += 0.25 * rng.standard_normal(images.shape).astype(np.float32)
+    images += 0.4 * rng.standard_normal(images.shape).astype(np.float32)
     return torch.from_numpy(images[:, None]), torch.from_numpy(labels)
 
 
@@ -32,11 +32,12 @@ class SmallCNN(nn.Module):
     def __init__(self, num_classes: int = 10):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1),
+            nn.Conv2d(1, 32, 3, padding=1, bias=False),  # the batch norm after it has the bias
             nn.BatchNorm2d(32),
             nn.ReLU(),
             nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, padding=1),
+            nn.Conv2d(32, 64, 3, padding=1, bias=False),
+            nn.BatchNorm2d(64),
             nn.ReLU(),
             nn.AdaptiveAvgPool2d(1),
         )

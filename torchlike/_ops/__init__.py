@@ -104,19 +104,6 @@ def _ioperator(fn):
     return op
 
 
-def _fast_first(fast, general):
-    """An operator trying ``fast(self, other)`` (None: not applicable) before the general path."""
-
-    def op(self, other):
-        if isinstance(other, Tensor):
-            result = fast(self, other)
-            if result is not None:
-                return result
-        return general(self, other)
-
-    return op
-
-
 _OPERATORS = {
     "add": pointwise.add,
     "sub": pointwise.sub,
@@ -171,7 +158,8 @@ def install() -> None:
         setattr(Tensor, f"__{name}__", _binary(fn))
         setattr(Tensor, f"__r{name}__", _binary(fn, reflected=True))
         setattr(Tensor, f"__i{name}__", _ioperator(fn))
-    Tensor.__matmul__ = _fast_first(_linalg_matmul.eager_mm, Tensor.__matmul__)
+    _linalg_matmul.mixed_operator = Tensor.__matmul__  # x @ 2, x @ ndarray: the generic operator
+    Tensor.__matmul__ = _linalg_matmul.matmul_operator
     for name in ("eq", "ne", "lt", "le", "gt", "ge"):
         setattr(Tensor, f"__{name}__", _binary(getattr(pointwise, name)))
     Tensor.__getitem__ = index.getitem

@@ -149,34 +149,43 @@ _F32, _F64 = jnp.dtype(jnp.float32), jnp.dtype(jnp.float64)  # NumPy's builtin d
 _JIT_MM = jax.jit(_mm)
 
 
-def eager_mm(x: Tensor, y: Tensor):
-    """``x @ y`` for two plain float tensors with nothing to record (the eager hot path), else None.
-
-    Shapes are left to the jitted program (torch.matmul's rules are jnp.matmul's): a mismatch gives
-    None, and the general path raises torch's error.
-    """
-    if x._steps or y._steps or x._base is not None or y._base is not None:
-        return None
-    a, b = x._storage.array, y._storage.array
-    dt = a.dtype
-    if dt is not b.dtype or not (dt is _F32 or dt is _F64):
-        return None
-    if grad_mode._state.enabled and (
-        x._requires_grad or x._grad_fn is not None or y._requires_grad or y._grad_fn is not None
-    ):
-        return None
-    try:
-        return Tensor._make(_JIT_MM(a, b))
-    except (TypeError, ValueError):
-        return None
-
-
 def matmul(input, other, *, out=None):
     """Mirrors torch.matmul: dot, mv, mm and broadcast batched products; operands must share a dtype."""
     if out is None and isinstance(input, Tensor) and isinstance(other, Tensor):
-        result = eager_mm(input, other)
-        if result is not None:
-            return result
+        return matmul_operator(input, other)
+    return _matmul(input, other, out)
+
+
+def mixed_operator(x, y):
+    """``tensor @ non-tensor``: replaced at install by the generic operator (numbers, NumPy arrays)."""
+    return NotImplemented
+
+
+def matmul_operator(x: Tensor, y):
+    """Tensor.__matmul__, and matmul's two-tensor case, with the eager hot path inline (one call, as
+    ``x @ w`` runs per layer): two plain float tensors, nothing to record. Shapes are left to the
+    jitted program (torch.matmul's rules are jnp.matmul's); a mismatch goes on to torch's checks."""
+    if not isinstance(y, Tensor):
+        return mixed_operator(x, y)
+    if not (x._steps or y._steps or x._base is not None or y._base is not None):
+        a, b = x._storage.array, y._storage.array
+        dt = a.dtype
+        if (
+            dt is b.dtype
+            and (dt is _F32 or dt is _F64)
+            and not (
+                grad_mode._state.enabled
+                and (x._requires_grad or x._grad_fn is not None or y._requires_grad or y._grad_fn is not None)
+            )
+        ):
+            try:
+                return Tensor._make(_JIT_MM(a, b))
+            except (TypeError, ValueError):
+                pass
+    return _matmul(x, y, None)
+
+
+def _matmul(input, other, out):
     _tensors("matmul", (input, "input"), (other, "other"))
     name = _matmul_plan(_spec(input), _spec(other))
     return to_out(dispatch(_mm, (input, other), (), name), out)

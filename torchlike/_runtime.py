@@ -18,6 +18,9 @@ from ._device import device as _device
 from ._storage import Storage
 from ._tensor import Tensor
 
+# anomaly mode's state lives with the backward engine's NaN check; these are re-exported as torch.*
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+
 _state = {
     "num_threads": None,
     "num_interop_threads": None,
@@ -25,8 +28,6 @@ _state = {
     "deterministic_warn_only": False,
     "matmul_precision": "highest",
     "warn_always": False,
-    "anomaly": False,
-    "anomaly_check_nan": True,
     "flush_denormal": False,
 }
 
@@ -186,21 +187,6 @@ def set_warn_always(b: bool) -> None:
 def is_warn_always_enabled() -> bool:
     """Mirrors torch.is_warn_always_enabled."""
     return _state["warn_always"]
-
-
-def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
-    """Mirrors torch.set_anomaly_enabled (recorded; torchlike's backward does not add anomaly checks)."""
-    _state["anomaly"], _state["anomaly_check_nan"] = bool(enabled), bool(check_nan)
-
-
-def is_anomaly_enabled() -> bool:
-    """Mirrors torch.is_anomaly_enabled."""
-    return _state["anomaly"]
-
-
-def is_anomaly_check_nan_enabled() -> bool:
-    """Mirrors torch.is_anomaly_check_nan_enabled."""
-    return _state["anomaly_check_nan"]
 
 
 def set_flush_denormal(mode: bool) -> bool:

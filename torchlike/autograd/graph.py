@@ -8,6 +8,7 @@ import itertools
 import jax
 import jax.numpy as jnp
 
+from . import anomaly_mode as _anomaly
 from . import grad_mode
 
 _FREED = (
@@ -235,7 +236,10 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                     _accumulate(node.variable, cts[0], create_graph)
                 out = []
             elif any(c is not None for c in cts):
-                out = node._run(cts, retain_graph, create_graph)
+                if _anomaly._state.nan_check:
+                    out = _anomaly._run_checked(node, cts, retain_graph, create_graph)
+                else:
+                    out = node._run(cts, retain_graph, create_graph)
             else:
                 out = [None] * len(node.next_functions)
             for hook in list(node._hooks.values()):

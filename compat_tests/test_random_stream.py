@@ -19,7 +19,7 @@ from torchlike._ops import _stream
 
 
 def _bits(a) -> np.ndarray:
-    return np.asarray(a).view(np.uint8)
+    return np.asarray(a).reshape(-1).view(np.uint8)
 
 
 def _max_ulps(a, b) -> int:
@@ -29,7 +29,7 @@ def _max_ulps(a, b) -> int:
     return int(np.abs(a.view(as_int).astype(np.int64) - b.view(as_int).astype(np.int64)).max())
 
 
-SHAPES = [(1,), (7,), (3, 50), (70000,), (2, 3, 40000)]
+SHAPES = [(), (1,), (7,), (3, 50), (70000,), (2, 3, 40000)]
 DTYPES = [jnp.float32, jnp.float64, jnp.float16, jnp.bfloat16]
 
 

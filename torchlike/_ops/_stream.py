@@ -50,7 +50,7 @@ def _wide(dtype):
 
 def uniform_flat(key, offset, lo, hi, *, n: int, dtype, shape=None):
     """``lo + (hi - lo) * U[0, 1)``; ``shape`` (the exact program) reshapes before ``lo``/``hi`` broadcast."""
-    u = _unit(key, offset, n, _wide(dtype)).reshape(shape or (n,))
+    u = _unit(key, offset, n, _wide(dtype)).reshape((n,) if shape is None else shape)
     return (lo + u * (hi - lo)).astype(dtype)
 
 
@@ -59,7 +59,7 @@ def normal_flat(key, offset, mean, std, *, n: int, dtype, shape=None):
     wide = _wide(dtype)
     lo = np.nextafter(np.array(-1.0, wide), np.array(0.0, wide), dtype=wide)
     u = lax.max(jnp.array(lo), _unit(key, offset, n, wide) * (1 - lo) + lo)  # on (-1, 1)
-    z = (np.array(np.sqrt(2), wide) * lax.erf_inv(u)).reshape(shape or (n,))
+    z = (np.array(np.sqrt(2), wide) * lax.erf_inv(u)).reshape((n,) if shape is None else shape)
     return (mean + z * std).astype(dtype)
 
 

@@ -19,7 +19,7 @@ from .. import return_types
 from .._dispatch import _NotImplementedNode, dispatch, not_differentiable
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ._pointwise_base import _binop, _cap, _check_broadcast, _float_of, _operand, _promote, _unary
+from ._pointwise_base import P, _binop, _cap, _check_broadcast, _float_of, _operand, _promote, _unary
 from ._util import check_tensor, to_out
 
 frexp_type = return_types._return_type("frexp", ("mantissa", "exponent"))
@@ -92,29 +92,21 @@ def _sinc(x):
     return jnp.sinc(x)
 
 
-def _plain(f):
-    def g(x):
-        return f(x)
-
-    g.__name__ = f.__name__
-    return g
-
-
 deg2rad = _unary_op("deg2rad", _deg2rad)
 rad2deg = _unary_op("rad2deg", _rad2deg)
-i0 = _unary_op("i0", _plain(jss.i0))
-i0e = _unary_op("i0e", _plain(jss.i0e))
-i1 = _unary_op("i1", _plain(jss.i1))
-i1e = _unary_op("i1e", _plain(jss.i1e))
-ndtr = _unary_op("ndtr", _plain(jss.ndtr))
-ndtri = _unary_op("ndtri", _plain(jss.ndtri))
-log_ndtr = _unary_op("log_ndtr", _plain(jss.log_ndtr))
-erfcx = _unary_op("erfcx", _plain(jss.erfcx))
+i0 = _unary_op("i0", P(jss.i0))
+i0e = _unary_op("i0e", P(jss.i0e))
+i1 = _unary_op("i1", P(jss.i1))
+i1e = _unary_op("i1e", P(jss.i1e))
+ndtr = _unary_op("ndtr", P(jss.ndtr))
+ndtri = _unary_op("ndtri", P(jss.ndtri))
+log_ndtr = _unary_op("log_ndtr", P(jss.log_ndtr))
+erfcx = _unary_op("erfcx", P(jss.erfcx))
 entr = _unary_op("entr", _entr)
 bessel_j0 = _unary_op("bessel_j0", _j0, differentiable=False)
 bessel_j1 = _unary_op("bessel_j1", _j1, differentiable=False)
-modified_bessel_i0 = _unary_op("modified_bessel_i0", _plain(jss.i0), differentiable=False)
-modified_bessel_i1 = _unary_op("modified_bessel_i1", _plain(jss.i1), differentiable=False)
+modified_bessel_i0 = _unary_op("modified_bessel_i0", P(jss.i0), differentiable=False)
+modified_bessel_i1 = _unary_op("modified_bessel_i1", P(jss.i1), differentiable=False)
 
 
 def sgn(input, *, out=None):
